@@ -1,0 +1,70 @@
+# The README's two commands: `make html` builds the site, `make test` runs every check.
+# Both create the project virtualenv (.venv) from the pinned requirements.lock on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+BUILDDIR := _build
+SPHINXOPTS ?= -n -W --keep-going
+SPHINX := $(BIN)/sphinx-build $(SPHINXOPTS) -c . docs
+PORT ?= 8000
+
+.PHONY: help venv html doctest lint format test serve bench screenshots system-deps lock clean distclean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+venv: $(INSTALLED)  ## create .venv with the pinned packages and vendored MathJax
+
+$(INSTALLED): requirements.lock pyproject.toml docs/_ext/offline_mathjax.py
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed, found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python docs/_ext/offline_mathjax.py
+	touch $@
+
+html: $(INSTALLED)  ## execute every page and build the site into _build/html
+	$(SPHINX) -b html $(BUILDDIR)/html
+	@echo "Site built: $(CURDIR)/$(BUILDDIR)/html/index.html"
+
+doctest: $(INSTALLED)  ## run the {doctest} blocks of the pages (Sphinx doctest builder)
+	$(SPHINX) -b doctest $(BUILDDIR)/doctest
+
+lint: $(INSTALLED)  ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(INSTALLED)  ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint html doctest  ## lint, strict build, page doctests, then pytest (unit, property, doctest, build, browser)
+	$(BIN)/python -m pytest
+
+serve: html  ## preview the site on http://127.0.0.1:$(PORT)
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
+
+bench: $(INSTALLED)  ## time a clean build and a no-op rebuild
+	$(BIN)/python benchmarks/build_time.py
+
+screenshots: html  ## screenshots of every page (desktop, phone, dark) into _build/screenshots
+	$(BIN)/python tests/browser.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
+
+system-deps:  ## install Chromium for the browser tests (Debian/Ubuntu, needs root)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+lock:  ## re-resolve the newest versions into requirements.lock
+	rm -rf $(BUILDDIR)/lockenv && $(PYTHON) -m venv $(BUILDDIR)/lockenv
+	$(BUILDDIR)/lockenv/bin/pip install --quiet --disable-pip-version-check --upgrade setuptools ".[docs,test]"
+	{ echo "# Exact versions for .venv; regenerate with \`make lock\`."; \
+	  $(BUILDDIR)/lockenv/bin/pip freeze --all --exclude-editable | grep -v -e '^pip==' -e '^seminar'; } > requirements.lock
+	rm -rf $(BUILDDIR)/lockenv
+
+clean:  ## remove the site and the execution cache (keeps .venv)
+	rm -rf $(BUILDDIR)
+
+distclean: clean  ## also remove .venv
+	rm -rf $(VENV)

@@ -1,0 +1,73 @@
+"""Sphinx configuration of the Seminar 5 worked-solutions site.
+
+Sources live in docs/, this file at the root: `make html` runs
+`sphinx-build -n -W --keep-going -c . docs _build/html`.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent  # paths below are absolute so test fixtures can reuse this file
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+project = "Deep Learning Seminar 5: worked solutions"
+author = "Seminar 5 authors"
+copyright = "2023-2026, the Seminar 5 authors"
+release = "SS2023"
+language = "en"
+
+extensions = [
+    "myst_nb",  # MyST markdown pages executed as notebooks
+    "sphinx.ext.autodoc",  # the API page, from the library's docstrings
+    "sphinx.ext.napoleon",  # numpydoc-style docstrings
+    "sphinx.ext.doctest",  # `make doctest` runs the {doctest} blocks of the pages
+    "sphinx_exercise",  # exercise and (collapsed) solution blocks
+    "sphinx_proof",  # theorem, proof, definition
+    "sphinx_togglebutton",  # dropdown hints
+    "sphinx_copybutton",
+    "sphinx_design",  # cards and grids on the landing page
+    "sphinxcontrib.bibtex",
+    "offline_mathjax",  # docs/_ext: MathJax served from _static, no CDN
+    "library_cache",  # docs/_ext: re-execute pages when seminar/ changes
+]
+
+exclude_patterns = ["_ext"]
+nitpicky = True
+# No intersphinx (the build is offline), so references into numpy stay plain text.
+nitpick_ignore_regex = [("py:class", r"(numpy|npt|np)\..*"), ("py:class", r"ArrayLike")]
+
+# --- MyST and notebook execution -------------------------------------------
+myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+nb_execution_mode = "cache"  # execute a page only when its cells or the library change
+library_cache_dirs = [str(ROOT / "seminar")]  # what the cache key includes besides the page
+nb_execution_raise_on_error = True  # a failing cell fails the build
+nb_execution_show_tb = True  # ... and the log shows its traceback
+nb_execution_timeout = 300
+nb_merge_streams = True
+
+# --- HTML --------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "Seminar 5: worked solutions"
+html_static_path = [str(ROOT / "docs" / "_static")]
+html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
+html_last_updated_fmt = None  # no build timestamps: two builds give identical files
+html_theme_options = {
+    "home_page_in_toc": True,
+    "show_toc_level": 2,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+}
+
+# --- Library documentation and doctests --------------------------------------
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_type_aliases = {"FloatArray": "numpy.ndarray", "ArrayLike": "ArrayLike"}
+napoleon_google_docstring = False
+napoleon_use_rtype = False
+doctest_global_setup = "import numpy as np\nimport seminar"
+
+# --- References ------------------------------------------------------------
+bibtex_bibfiles = [str(ROOT / "docs" / "references.bib")]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"

@@ -1,0 +1,110 @@
+"""Argument checks shared by the public functions of the library.
+
+Each check returns the validated value and raises ``ValueError`` (a wrong value)
+or ``TypeError`` (a wrong kind of object) whose message names the argument, the
+value received and what is allowed.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def as_float_array(name: str, value: npt.ArrayLike) -> FloatArray:
+    """``value`` as a float64 array; real numbers only, every entry finite.
+
+    >>> as_float_array("g", [1, 2])
+    array([1., 2.])
+    >>> as_float_array("g", [1.0, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: g must be finite, got 1 NaN or infinite entries out of 2
+    """
+    array = np.asarray(value)
+    if array.dtype == np.bool_ or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
+    array = array.astype(np.float64, copy=True)
+    bad = int(np.count_nonzero(~np.isfinite(array)))
+    if bad:
+        raise ValueError(
+            f"{name} must be finite, got {bad} NaN or infinite entries out of {array.size}"
+        )
+    return array
+
+
+def as_real(name: str, value: object) -> float:
+    """A finite real number (Python or numpy scalar, not ``bool``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_show(value)}")
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {number}")
+    return number
+
+
+def in_range(
+    name: str,
+    value: object,
+    low: float = -np.inf,
+    high: float = np.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """A finite real number in the interval from ``low`` to ``high``.
+
+    >>> in_range("eps", 0.5, 0.0)
+    0.5
+    >>> in_range("eps", -1, 0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: eps must be in [0.0, inf), got -1
+    """
+    number = as_real(name, value)
+    too_low = number <= low if low_open else number < low
+    too_high = number >= high if high_open else number > high
+    if too_low or too_high:
+        left = "(" if low_open or low == -np.inf else "["
+        right = ")" if high_open or high == np.inf else "]"
+        interval = f"{left}{low}, {high}{right}"
+        raise ValueError(f"{name} must be in {interval}, got {_show(value)}")
+    return number
+
+
+def as_int(name: str, value: object, minimum: int) -> int:
+    """An integer (Python or numpy, not ``bool``) of at least ``minimum``.
+
+    >>> as_int("stride", 2, 1)
+    2
+    >>> as_int("stride", 1.5, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: stride must be an integer >= 1, got 1.5
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            raise ValueError(f"{name} must be an integer >= {minimum}, got {_show(value)}")
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {_show(value)}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {_show(value)}")
+    return int(value)
+
+
+def same_shape(name_a: str, a: FloatArray, name_b: str, b: FloatArray) -> None:
+    """Raise unless ``a`` and ``b`` have the same shape."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}"
+        )

@@ -45,12 +45,15 @@ nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_show_tb = True  # ... and the log shows its traceback
 nb_execution_timeout = 300
 nb_merge_streams = True
+nb_render_markdown_format = "myst"  # Markdown outputs may hold tables and math
 
 # --- HTML --------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "Seminar 5: worked solutions"
 html_static_path = [str(ROOT / "docs" / "_static")]
 html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
+# Light or dark as the reader's system prefers (left unset, the theme logs a console error).
+html_context = {"default_mode": "auto"}
 html_last_updated_fmt = None  # no build timestamps: two builds give identical files
 html_theme_options = {
     "home_page_in_toc": True,

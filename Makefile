@@ -61,7 +61,7 @@ lock:  ## re-resolve the newest versions into requirements.lock
 	$(BUILDDIR)/lockenv/bin/pip install --quiet --disable-pip-version-check --upgrade setuptools ".[docs,test]"
 	{ echo "# Exact versions for .venv; regenerate with \`make lock\`."; \
 	  $(BUILDDIR)/lockenv/bin/pip freeze --all --exclude-editable | grep -v -e '^pip==' -e '^seminar'; } > requirements.lock
-	rm -rf $(BUILDDIR)/lockenv
+	rm -rf $(BUILDDIR)/lockenv build
 
 clean:  ## remove the site and the execution cache (keeps .venv)
 	rm -rf $(BUILDDIR)

@@ -7,7 +7,8 @@ Sources live in docs/, this file at the root: `make html` runs
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent  # paths below are absolute so test fixtures can reuse this file
+# Paths below are absolute, so the test fixtures in tests/roots can reuse this file.
+ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 project = "Deep Learning Seminar 5: worked solutions"

@@ -58,14 +58,13 @@ STYLE: dict[str, Any] = {
 
 def use_style() -> None:
     """Apply the shared style; inside Jupyter, also render figures as sharp PNGs."""
-    import matplotlib as mpl
-    import matplotlib.pyplot  # noqa: F401  (activates the notebook backend before styling)
+    import matplotlib.pyplot as plt  # activates the notebook backend, which must precede styling
 
-    mpl.rcParams.update(STYLE)
+    plt.style.use(STYLE)
     try:
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:
         return
     if get_ipython() is not None:
-        set_matplotlib_formats("retina")
+        set_matplotlib_formats("retina")  # type: ignore[no-untyped-call]

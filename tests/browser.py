@@ -45,7 +45,7 @@ def serve(directory: Path) -> Iterator[str]:
     """Serve ``directory`` on a free localhost port; yield its base URL."""
 
     class QuietHandler(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     handler = functools.partial(QuietHandler, directory=str(directory))
@@ -85,7 +85,9 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
 
 
-def visit(browser: Browser, base: str, path: str, *, phone: bool = False, dark: bool = False) -> Visit:
+def visit(
+    browser: Browser, base: str, path: str, *, phone: bool = False, dark: bool = False
+) -> Visit:
     """Open ``base + path`` with only ``base`` reachable; wait until the math is typeset."""
     context = browser.new_context(
         viewport=PHONE if phone else DESKTOP,
@@ -106,9 +108,7 @@ def visit(browser: Browser, base: str, path: str, *, phone: bool = False, dark: 
     context.route("**/*", only_local)
     page.on("console", lambda m: m.type == "error" and result.console_errors.append(m.text))
     page.on("pageerror", lambda error: result.console_errors.append(str(error)))
-    page.on(
-        "response", lambda r: r.status >= 400 and result.failed.append(f"{r.status} {r.url}")
-    )
+    page.on("response", lambda r: r.status >= 400 and result.failed.append(f"{r.status} {r.url}"))
     page.goto(base + path, wait_until="networkidle")
     page.evaluate("() => window.MathJax?.startup?.promise")  # resolves once math is typeset
     return result

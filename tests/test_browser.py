@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 if find_chromium() is None:
     if os.environ.get("SEMINAR_REQUIRE_BROWSER") == "1":
         raise RuntimeError("SEMINAR_REQUIRE_BROWSER=1 but no Chromium: run `make system-deps`")
-    pytest.skip("no Chromium: run `make system-deps` to run the browser tests", allow_module_level=True)
+    pytest.skip("no Chromium: `make system-deps` installs it", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")

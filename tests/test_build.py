@@ -11,7 +11,7 @@ pytestmark = pytest.mark.build
 def test_broken_cell_fails_the_build_naming_the_page(site_project):
     app = site_project("broken-cell")
     page = str(app.srcdir / "index.md")
-    with pytest.raises(ExecutionError, match="index.md"):
+    with pytest.raises(ExecutionError, match=r"index\.md"):
         app.build()
     log = app.warning.getvalue()
     assert f"{page}: WARNING: Executing notebook failed" in log

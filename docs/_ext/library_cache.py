@@ -26,9 +26,7 @@ def library_digest(roots: list[Path]) -> str:
     """A short hash of every file (name and bytes) under ``roots``."""
     digest = hashlib.sha256()
     for root in roots:
-        files = sorted(
-            p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-        )
+        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         for path in files:
             digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")

@@ -1,0 +1,76 @@
+"""The argument checks every public function relies on."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from seminar._checks import as_float_array, as_int, as_real, in_range, same_shape
+
+
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=20))
+def test_finite_numbers_pass_through_as_float64(values):
+    array = as_float_array("x", values)
+    assert array.dtype == np.float64
+    np.testing.assert_array_equal(array, np.asarray(values, dtype=float))
+
+
+def test_as_float_array_copies_its_input():
+    original = np.zeros(3)
+    as_float_array("x", original)[0] = 1.0
+    assert original[0] == 0.0
+
+
+@pytest.mark.parametrize("bad", [[1.0, np.nan], [np.inf], [[0.0, -np.inf]]])
+def test_non_finite_entries_are_rejected_by_name(bad):
+    with pytest.raises(ValueError, match="grad must be finite"):
+        as_float_array("grad", bad)
+
+
+@pytest.mark.parametrize("bad", [["a", "b"], [True, False], [1 + 2j], [None]])
+def test_non_real_arrays_are_a_type_error(bad):
+    with pytest.raises(TypeError, match="x must be an array of real numbers"):
+        as_float_array("x", bad)
+
+
+@pytest.mark.parametrize("bad", ["1", None, True, 1j])
+def test_as_real_rejects_non_numbers(bad):
+    with pytest.raises(TypeError, match="eps must be a real number"):
+        as_real("eps", bad)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_as_real_rejects_non_finite(bad):
+    with pytest.raises(ValueError, match="eps must be finite"):
+        as_real("eps", bad)
+
+
+def test_in_range_names_the_interval():
+    assert in_range("alpha", 0.1, 0.0, low_open=True) == 0.1
+    with pytest.raises(ValueError, match=r"alpha must be in \(0.0, inf\), got 0"):
+        in_range("alpha", 0, 0.0, low_open=True)
+    with pytest.raises(ValueError, match=r"x0 must be in \(0.0, 1.0\), got 1.0"):
+        in_range("x0", 1.0, 0.0, 1.0, low_open=True, high_open=True)
+    with pytest.raises(ValueError, match=r"p must be in \[1.0, inf\), got 0.5"):
+        in_range("p", 0.5, 1.0)
+
+
+def test_as_int_accepts_numpy_integers_and_rejects_the_rest():
+    assert as_int("k", np.int64(3), 1) == 3
+    with pytest.raises(ValueError, match="k must be an integer >= 1, got 0"):
+        as_int("k", 0, 1)
+    with pytest.raises(ValueError, match=r"k must be an integer >= 1, got 2\.5"):
+        as_int("k", 2.5, 1)
+    with pytest.raises(TypeError, match="k must be an integer"):
+        as_int("k", True, 1)
+    with pytest.raises(TypeError, match="k must be an integer"):
+        as_int("k", "3", 1)
+
+
+def test_same_shape_names_both_arguments():
+    same_shape("x", np.zeros(3), "grad", np.ones(3))
+    message = r"x and grad must have the same shape, got \(3,\) and \(2,\)"
+    with pytest.raises(ValueError, match=message):
+        same_shape("x", np.zeros(3), "grad", np.ones(2))

@@ -4,6 +4,7 @@ Sources live in docs/, this file at the root: `make html` runs
 `sphinx-build -n -W --keep-going -c . docs _build/html`.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -45,6 +46,9 @@ library_cache_dirs = [str(ROOT / "seminar")]  # what the cache key includes besi
 nb_execution_raise_on_error = True  # a failing cell fails the build
 nb_execution_show_tb = True  # ... and the log shows its traceback
 nb_execution_timeout = 300
+# The pages' matrices are small: one BLAS thread is faster on 2 cores and keeps the
+# floating-point summation order, hence every printed digit, the same from build to build.
+os.environ.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
 nb_merge_streams = True
 nb_render_markdown_format = "myst"  # Markdown outputs may hold tables and math
 
@@ -52,6 +56,7 @@ nb_render_markdown_format = "myst"  # Markdown outputs may hold tables and math
 html_theme = "sphinx_book_theme"
 html_title = "Seminar 5: worked solutions"
 html_static_path = [str(ROOT / "docs" / "_static")]
+html_css_files = ["figures.css"]
 html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 # Light or dark as the reader's system prefers (left unset, the theme logs a console error).
 html_context = {"default_mode": "auto"}
@@ -70,6 +75,7 @@ autodoc_type_aliases = {"FloatArray": "numpy.ndarray", "ArrayLike": "ArrayLike"}
 napoleon_google_docstring = False
 napoleon_use_rtype = False
 doctest_global_setup = "import numpy as np\nimport seminar"
+doctest_test_doctest_blocks = ""  # docstrings on the API page run under pytest instead
 
 # --- References ------------------------------------------------------------
 bibtex_bibfiles = [str(ROOT / "docs" / "references.bib")]

@@ -56,7 +56,7 @@ nb_render_markdown_format = "myst"  # Markdown outputs may hold tables and math
 html_theme = "sphinx_book_theme"
 html_title = "Seminar 5: worked solutions"
 html_static_path = [str(ROOT / "docs" / "_static")]
-html_css_files = ["figures.css"]
+html_css_files = ["site.css"]
 html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 # Light or dark as the reader's system prefers (left unset, the theme logs a console error).
 html_context = {"default_mode": "auto"}

@@ -10,10 +10,10 @@ it: neuron ``i`` of a layer sees input pixels ``-P + i*T`` to
 ``-P + i*T + S - 1``.
 
 :func:`empirical_receptive_field` measures the same three numbers without the
-formula, from an actual forward pass of impulses through real convolutions and
-max-pooling (:func:`conv1d`, :func:`max_pool1d`), also through residual
-networks (:class:`Residual`). :func:`effective_receptive_field` averages the
-input gradient of random-weight 2-D convolution stacks (Luo et al., 2016).
+formula, from an actual forward pass of impulses (:func:`forward`) through
+convolutions and max-pooling, also through residual networks
+(:class:`Residual`). :func:`effective_receptive_field` averages the input
+gradient of random-weight 2-D convolution stacks (Luo et al., 2016).
 
 Layer lists of real networks, named after their source: :func:`alexnet`,
 :func:`vgg16`, :func:`resnet50` (the authors' model) and
@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -131,9 +131,9 @@ class Residual:
     name: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "main", _check_layers("main", self.main))
+        object.__setattr__(self, "main", _sequence_of("main", self.main, Layer))
         if self.shortcut != ():  # the identity stays the empty tuple
-            object.__setattr__(self, "shortcut", _check_layers("shortcut", self.shortcut))
+            object.__setattr__(self, "shortcut", _sequence_of("shortcut", self.shortcut, Layer))
         if not isinstance(self.name, str):
             raise TypeError(f"name must be a string, got {self.name!r}")
 
@@ -178,28 +178,17 @@ class ReceptiveField:
         return self.start(index) + (self.size - 1) / 2
 
 
-def _check_layers(name: str, layers: object) -> tuple[Layer, ...]:
-    if not isinstance(layers, Sequence) or isinstance(layers, str):
-        raise TypeError(f"{name} must be a sequence of Layer, got {type(layers).__name__}")
-    if len(layers) == 0:
-        raise ValueError(f"{name} must hold at least one Layer, got an empty sequence")
-    for position, layer in enumerate(layers):
-        if not isinstance(layer, Layer):
-            raise TypeError(f"{name}[{position}] must be a Layer, got {type(layer).__name__}")
-    return tuple(layers)
-
-
-def _check_network(name: str, network: object) -> tuple[Layer | Residual, ...]:
-    if not isinstance(network, Sequence) or isinstance(network, str):
-        raise TypeError(f"{name} must be a sequence of Layer or Residual, got {network!r}")
-    if len(network) == 0:
-        raise ValueError(f"{name} must hold at least one Layer, got an empty sequence")
-    for position, item in enumerate(network):
-        if not isinstance(item, Layer | Residual):
-            raise TypeError(
-                f"{name}[{position}] must be a Layer or Residual, got {type(item).__name__}"
-            )
-    return tuple(network)
+def _sequence_of(name: str, items: object, *kinds: type) -> tuple[Any, ...]:
+    """``items`` as a tuple, checked to be a non-empty sequence of instances of ``kinds``."""
+    allowed = " or ".join(kind.__name__ for kind in kinds)
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        raise TypeError(f"{name} must be a sequence of {allowed}, got {type(items).__name__}")
+    if len(items) == 0:
+        raise ValueError(f"{name} must hold at least one {allowed}, got an empty sequence")
+    for position, item in enumerate(items):
+        if not isinstance(item, kinds):
+            raise TypeError(f"{name}[{position}] must be a {allowed}, got {type(item).__name__}")
+    return tuple(items)
 
 
 def next_receptive_field(
@@ -280,7 +269,7 @@ def receptive_fields(layers: Sequence[Layer]) -> list[ReceptiveField]:
     """
     size, stride, padding = 1, 1, 0
     fields = []
-    for layer in _check_layers("layers", layers):
+    for layer in _sequence_of("layers", layers, Layer):
         padding += layer.padding * stride  # uses the stride *before* this layer
         size, stride = next_receptive_field(
             size, stride, layer.kernel_size, layer.stride, layer.dilation
@@ -290,16 +279,12 @@ def receptive_fields(layers: Sequence[Layer]) -> list[ReceptiveField]:
 
 
 def receptive_field(layers: Sequence[Layer]) -> ReceptiveField:
-    """The receptive field of the last layer of ``layers`` (see :func:`receptive_fields`).
+    """The receptive field of the last of ``layers``, by the recurrence (:func:`receptive_fields`).
 
     Parameters
     ----------
     layers : list of Layer
-        The network along one axis, input first (at least one layer).
-
-    Returns
-    -------
-    ReceptiveField
+        As in :func:`receptive_fields`.
 
     Examples
     --------
@@ -310,7 +295,7 @@ def receptive_field(layers: Sequence[Layer]) -> ReceptiveField:
 
 
 def receptive_field_closed_form(layers: Sequence[Layer]) -> ReceptiveField:
-    """The receptive field of the last layer from the unrolled sums.
+    """The receptive field of the last of ``layers``, from the unrolled sums.
 
     With :math:`k_l` the effective kernel size, :math:`s_l` the stride and
     :math:`p_l` the padding of layer :math:`l`, and :math:`T_{l-1} =
@@ -325,24 +310,20 @@ def receptive_field_closed_form(layers: Sequence[Layer]) -> ReceptiveField:
     Parameters
     ----------
     layers : list of Layer
-        The network along one axis, input first (at least one layer).
-
-    Returns
-    -------
-    ReceptiveField
+        As in :func:`receptive_fields`, which raises the same errors.
 
     Examples
     --------
     >>> receptive_field_closed_form(alexnet())
     ReceptiveField(size=195, stride=32, padding=64)
     """
-    layers = _check_layers("layers", layers)
-    # T_{l-1} for l = 1..L: the products of the strides of the layers before layer l.
-    before = [math.prod(layer.stride for layer in layers[:depth]) for depth in range(len(layers))]
-    pairs = list(zip(layers, before, strict=True))
-    size = 1 + sum((layer.effective_kernel_size - 1) * t for layer, t in pairs)
-    padding = sum(layer.padding * t for layer, t in pairs)
-    return ReceptiveField(size, math.prod(layer.stride for layer in layers), padding)
+    checked: tuple[Layer, ...] = _sequence_of("layers", layers, Layer)
+    size, padding = 1, 0
+    for depth, layer in enumerate(checked):  # the terms of the two sums
+        before = math.prod(earlier.stride for earlier in checked[:depth])  # T_{l-1}
+        size += (layer.effective_kernel_size - 1) * before
+        padding += layer.padding * before
+    return ReceptiveField(size, math.prod(layer.stride for layer in checked), padding)
 
 
 def smallest_measurable_input(field: ReceptiveField) -> int:
@@ -367,93 +348,26 @@ def smallest_measurable_input(field: ReceptiveField) -> int:
 # --- A real forward pass -------------------------------------------------------
 
 
-def _padded_windows(signals: FloatArray, name: str, layer: Layer, pad_value: float) -> FloatArray:
-    """The (batch, output, kernel) array of the inputs each output neuron reads."""
-    length = signals.shape[-1]
-    if length + 2 * layer.padding < layer.effective_kernel_size:
+def _output_length(layer: Layer, length: int, what: str) -> int:
+    """How many neurons ``layer`` computes from ``length`` inputs (PyTorch's count)."""
+    spare = length + 2 * layer.padding - layer.effective_kernel_size
+    if spare < 0:
         label = f" {layer.name!r}" if layer.name else ""
         raise ValueError(
-            f"{name} of length {length} are too short for layer{label}: padded by "
-            f"{layer.padding} on each side they hold fewer than its "
-            f"{layer.effective_kernel_size} kernel inputs"
+            f"{what}: layer{label} spans {layer.effective_kernel_size} inputs, more than "
+            f"the {length} it gets plus its padding of {layer.padding} at each end"
         )
-    padded = np.pad(signals, ((0, 0), (layer.padding, layer.padding)), constant_values=pad_value)
+    return spare // layer.stride + 1
+
+
+def _apply(layer: Layer, signals: FloatArray, pad: float) -> FloatArray:
+    """One layer on a batch ``(batch, n)``: an all-ones convolution or a max-pooling."""
+    _output_length(layer, signals.shape[-1], "signals too short")
+    padded = np.pad(signals, ((0, 0), (layer.padding, layer.padding)), constant_values=pad)
+    # windows[b, i, m] = padded[b, i*s + m*d]: the inputs neuron i reads.
     windows = sliding_window_view(padded, layer.effective_kernel_size, axis=-1)
-    return windows[:, :: layer.stride, :: layer.dilation]
-
-
-def _as_signals(name: str, signals: npt.ArrayLike) -> FloatArray:
-    array = as_float_array(name, signals)
-    if array.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array (batch, length), got shape {array.shape}")
-    return array
-
-
-def conv1d(
-    signals: npt.ArrayLike,
-    kernel: npt.ArrayLike,
-    layer: Layer,
-    pad_value: float = 0.0,
-) -> FloatArray:
-    """Apply one convolution (as deep-learning libraries define it) to a batch of signals.
-
-    Output neuron ``i`` is ``sum_m kernel[m] * x[i*s - p + m*d]``, with ``x``
-    padded by ``p`` copies of ``pad_value`` at both ends; the output has
-    ``floor((n + 2p - d(k-1) - 1) / s) + 1`` neurons.
-
-    Parameters
-    ----------
-    signals : numpy.ndarray
-        The input signals, shape ``(batch, n)``.
-    kernel : numpy.ndarray
-        The weights, shape ``(layer.kernel_size,)``.
-    layer : Layer
-        Kernel size, stride, padding and dilation.
-    pad_value : float
-        The value of the padding (0 for zero padding).
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(batch, output length)``.
-
-    Raises
-    ------
-    ValueError
-        If the signals are shorter than the padded kernel, or shapes disagree.
-
-    Examples
-    --------
-    >>> print(conv1d(np.array([[1.0, 2.0, 3.0, 4.0]]), np.ones(3), Layer(3, padding=1)))
-    [[3. 6. 9. 7.]]
-    """
-    x = _as_signals("signals", signals)
-    w = as_float_array("kernel", kernel)
-    if not isinstance(layer, Layer):
-        raise TypeError(f"layer must be a Layer, got {type(layer).__name__}")
-    if w.shape != (layer.kernel_size,):
-        raise ValueError(f"kernel must have shape ({layer.kernel_size},), got {w.shape}")
-    pad = in_range("pad_value", pad_value)
-    return _padded_windows(x, "signals", layer, pad) @ w
-
-
-def max_pool1d(signals: npt.ArrayLike, layer: Layer, pad_value: float = 0.0) -> FloatArray:
-    """Max-pooling of a batch of signals: the largest of the inputs a conv would read.
-
-    Parameters and output length as in :func:`conv1d`. Deep-learning libraries
-    pad max-pooling with ``-inf``; for non-negative signals a window that holds
-    one real input has the same maximum with zero padding.
-
-    Examples
-    --------
-    >>> print(max_pool1d(np.array([[1.0, 5.0, 2.0, 0.0, 3.0]]), Layer(2, stride=2)))
-    [[5. 2.]]
-    """
-    x = _as_signals("signals", signals)
-    if not isinstance(layer, Layer):
-        raise TypeError(f"layer must be a Layer, got {type(layer).__name__}")
-    pad = in_range("pad_value", pad_value)
-    result: FloatArray = _padded_windows(x, "signals", layer, pad).max(axis=-1)
+    windows = windows[:, :: layer.stride, :: layer.dilation]
+    result: FloatArray = windows.max(axis=-1) if layer.kind == "max_pool" else windows.sum(axis=-1)
     return result
 
 
@@ -462,9 +376,14 @@ def forward(
 ) -> FloatArray:
     """Push a batch of 1-D signals through a network with every weight equal to 1.
 
-    Convolutions use all-ones kernels (any positive kernel would give outputs
-    of the same sign pattern), max-pooling takes maxima, a :class:`Residual`
-    adds its main path and its shortcut. Every layer pads with ``pad_value``.
+    Output neuron ``i`` of a layer reads the inputs ``i*s - p + m*d``,
+    ``m = 0, ..., k - 1``, of the signal padded by ``p`` copies of
+    ``pad_value`` at both ends. A convolution adds them (an all-ones kernel:
+    any positive kernel gives outputs of the same sign pattern), max-pooling
+    takes their maximum, and a :class:`Residual` adds its main path and its
+    shortcut. Libraries pad max-pooling with ``-inf``; for non-negative
+    signals a window holding one real input has the same maximum with zero
+    padding.
 
     Parameters
     ----------
@@ -488,31 +407,34 @@ def forward(
 
     Examples
     --------
+    >>> print(forward([Layer(3, padding=1)], np.array([[1.0, 2.0, 3.0, 4.0]])))
+    [[3. 6. 9. 7.]]
     >>> print(forward([Layer(2, stride=2, kind="max_pool"), Layer(3, padding=1)],
     ...               np.array([[0.0, 1.0, 0.0, 0.0, 0.0, 0.0]])))
     [[1. 1. 0.]]
     """
-    x = _as_signals("signals", signals)
-    pad = in_range("pad_value", pad_value)
-    for item in _check_network("network", network):
-        x = _forward_item(item, x, pad)
+    checked = _sequence_of("network", network, Layer, Residual)
+    x = as_float_array("signals", signals)
+    if x.ndim != 2:
+        raise ValueError(f"signals must be a 2-D array (batch, length), got shape {x.shape}")
+    return _forward(checked, x, in_range("pad_value", pad_value))
+
+
+def _forward(network: tuple[Layer | Residual, ...], x: FloatArray, pad: float) -> FloatArray:
+    for item in network:
+        if isinstance(item, Layer):
+            x = _apply(item, x, pad)
+            continue
+        main = _forward(item.main, x, pad)
+        shortcut = _forward(item.shortcut, x, pad)  # no layers: the identity
+        if main.shape != shortcut.shape:
+            label = f" {item.name!r}" if item.name else ""
+            raise ValueError(
+                f"residual block{label}: main path gives length {main.shape[-1]}, "
+                f"shortcut gives {shortcut.shape[-1]}"
+            )
+        x = main + shortcut
     return x
-
-
-def _forward_item(item: Layer | Residual, x: FloatArray, pad: float) -> FloatArray:
-    if isinstance(item, Layer):
-        if item.kind == "max_pool":
-            return max_pool1d(x, item, pad)
-        return conv1d(x, np.ones(item.kernel_size), item, pad)
-    main = forward(item.main, x, pad)
-    shortcut = forward(item.shortcut, x, pad) if item.shortcut else x
-    if main.shape != shortcut.shape:
-        label = f" {item.name!r}" if item.name else ""
-        raise ValueError(
-            f"residual block{label}: main path gives length {main.shape[-1]}, "
-            f"shortcut gives {shortcut.shape[-1]}"
-        )
-    return main + shortcut
 
 
 def empirical_receptive_field(
@@ -560,11 +482,11 @@ def empirical_receptive_field(
     ...
     ValueError: input_size=226 is too small to measure: no two neighbouring output neurons ...
     """
-    network = _check_network("network", network)
+    checked = _sequence_of("network", network, Layer, Residual)
     n = as_int("input_size", input_size, 1)
     try:
-        responses = forward(network, np.eye(n))  # responses[j, i]: neuron i, impulse at pixel j
-        reads_padding = forward(network, np.zeros((1, n)), pad_value=1.0)[0] > 0
+        responses = _forward(checked, np.eye(n), 0.0)  # [j, i]: neuron i, impulse on pixel j
+        reads_padding = _forward(checked, np.zeros((1, n)), 1.0)[0] > 0
     except ValueError as error:
         raise ValueError(f"input_size={n} is too small: {error}") from error
     clean = ~reads_padding
@@ -720,7 +642,7 @@ def effective_receptive_field(
      [0 1 1 1 1 1 0]
      [0 0 0 0 0 0 0]]
     """
-    checked = _check_layers("layers", layers)
+    checked: tuple[Layer, ...] = _sequence_of("layers", layers, Layer)
     for position, layer in enumerate(checked):
         if layer.kind != "conv":
             raise ValueError(f"layers[{position}] must be a convolution, got kind={layer.kind!r}")
@@ -730,10 +652,7 @@ def effective_receptive_field(
     seed = as_int("seed", seed, 0)
     length = size
     for layer in checked:  # fail early, with the argument's name, if a layer has no output
-        length = length + 2 * layer.padding - layer.effective_kernel_size
-        if length < 0:
-            raise ValueError(f"input_size={size} is too small for layer {layer}")
-        length = length // layer.stride + 1
+        length = _output_length(layer, length, f"input_size={size} is too small")
     inputs, weights = _random_conv_stack(checked, size, channels, n_seeds, seed)
     _, gradient = _stack_output_and_input_gradient(checked, inputs, weights, relu)
     result: FloatArray = np.abs(gradient).mean(axis=0)
@@ -834,7 +753,36 @@ def vgg16() -> list[Layer]:
     return layers
 
 
-STAGES = ((2, 3, 64), (3, 4, 128), (4, 6, 256), (5, 3, 512))  # ResNet-50: stage, blocks, width
+# Layer names inside a bottleneck block: main path 1x1, 3x3, 1x1, then the projection shortcut.
+_PARTS_ORIGINAL = ("branch2a", "branch2b", "branch2c", "branch1")
+_PARTS_TORCHVISION = ("conv1", "conv2", "conv3", "downsample.0")
+
+
+def _resnet50_graph(torchvision: bool) -> list[Layer | Residual]:
+    """Both ResNet-50s: they differ in where a block's stride sits and in pool padding."""
+    network: list[Layer | Residual] = [
+        _conv(7, "conv1", stride=2, padding=3),
+        _pool(3, "maxpool", stride=2, padding=1) if torchvision else _pool(3, "pool1", stride=2),
+    ]
+    for stage, blocks in enumerate((3, 4, 6, 3), start=2):  # conv2_x to conv5_x
+        for block in range(blocks):
+            stride = 2 if stage > 2 and block == 0 else 1
+            if torchvision:
+                name = f"layer{stage - 1}.{block}"
+                a, b, c, shortcut = (f"{name}.{part}" for part in _PARTS_TORCHVISION)
+                stride_1x1, stride_3x3 = 1, stride
+            else:
+                name = f"res{stage}{'abcdef'[block]}"
+                a, b, c, shortcut = (f"{name}_{part}" for part in _PARTS_ORIGINAL)
+                stride_1x1, stride_3x3 = stride, 1
+            main = (
+                _conv(1, a, stride=stride_1x1),
+                _conv(3, b, stride=stride_3x3, padding=1),
+                _conv(1, c),
+            )
+            projection = (_conv(1, shortcut, stride=stride),) if block == 0 else ()
+            network.append(Residual(main, projection, name))
+    return network
 
 
 def resnet50_graph() -> list[Layer | Residual]:
@@ -853,22 +801,7 @@ def resnet50_graph() -> list[Layer | Residual]:
     >>> graph[5].name, [layer.name for layer in graph[5].main]
     ('res3a', ['res3a_branch2a', 'res3a_branch2b', 'res3a_branch2c'])
     """
-    network: list[Layer | Residual] = [
-        _conv(7, "conv1", stride=2, padding=3),
-        _pool(3, "pool1", stride=2),
-    ]
-    for stage, blocks, _ in STAGES:
-        for block in range(blocks):
-            stride = 2 if stage > 2 and block == 0 else 1
-            name = f"res{stage}{'abcdef'[block]}"
-            main = (
-                _conv(1, f"{name}_branch2a", stride=stride),
-                _conv(3, f"{name}_branch2b", padding=1),
-                _conv(1, f"{name}_branch2c"),
-            )
-            shortcut = (_conv(1, f"{name}_branch1", stride=stride),) if block == 0 else ()
-            network.append(Residual(main, shortcut, name))
-    return network
+    return _resnet50_graph(torchvision=False)
 
 
 def resnet50_torchvision_graph() -> list[Layer | Residual]:
@@ -884,45 +817,14 @@ def resnet50_torchvision_graph() -> list[Layer | Residual]:
     >>> [(layer.name, layer.stride) for layer in graph[5].main]
     [('layer2.0.conv1', 1), ('layer2.0.conv2', 2), ('layer2.0.conv3', 1)]
     """
-    network: list[Layer | Residual] = [
-        _conv(7, "conv1", stride=2, padding=3),
-        _pool(3, "maxpool", stride=2, padding=1),
+    return _resnet50_graph(torchvision=True)
+
+
+def _main_path(network: list[Layer | Residual]) -> list[Layer]:
+    """The layers along the main path: shortcuts left out."""
+    return [
+        layer for item in network for layer in ([item] if isinstance(item, Layer) else item.main)
     ]
-    for stage, blocks, _ in STAGES:
-        for block in range(blocks):
-            stride = 2 if stage > 2 and block == 0 else 1
-            name = f"layer{stage - 1}.{block}"
-            main = (
-                _conv(1, f"{name}.conv1"),
-                _conv(3, f"{name}.conv2", stride=stride, padding=1),
-                _conv(1, f"{name}.conv3"),
-            )
-            shortcut = (_conv(1, f"{name}.downsample.0", stride=stride),) if block == 0 else ()
-            network.append(Residual(main, shortcut, name))
-    return network
-
-
-def main_path(network: Sequence[Layer | Residual]) -> list[Layer]:
-    """The layers of a network along its main path (shortcuts left out).
-
-    Parameters
-    ----------
-    network : list of Layer or Residual
-        The network, input first.
-
-    Returns
-    -------
-    list of Layer
-
-    Examples
-    --------
-    >>> len(main_path(resnet50_graph()))
-    50
-    """
-    layers: list[Layer] = []
-    for item in _check_network("network", network):
-        layers += [item] if isinstance(item, Layer) else list(item.main)
-    return layers
 
 
 def resnet50() -> list[Layer]:
@@ -933,7 +835,7 @@ def resnet50() -> list[Layer]:
     >>> receptive_field(resnet50())
     ReceptiveField(size=483, stride=32, padding=239)
     """
-    return main_path(resnet50_graph())
+    return _main_path(resnet50_graph())
 
 
 def resnet50_torchvision() -> list[Layer]:
@@ -944,4 +846,4 @@ def resnet50_torchvision() -> list[Layer]:
     >>> receptive_field(resnet50_torchvision())
     ReceptiveField(size=427, stride=32, padding=213)
     """
-    return main_path(resnet50_torchvision_graph())
+    return _main_path(resnet50_torchvision_graph())

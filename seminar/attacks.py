@@ -41,7 +41,7 @@ from seminar.trust_region import batched_lp_step
 Box = tuple[float, float] | None
 
 
-def _as_box(clip: object) -> tuple[float, float] | None:
+def _as_box(clip: object) -> Box:
     """``None`` or a pair ``(low, high)`` of finite numbers with ``low <= high``."""
     if clip is None:
         return None
@@ -53,7 +53,7 @@ def _as_box(clip: object) -> tuple[float, float] | None:
     return low, high
 
 
-def _as_batch(x: npt.ArrayLike, box: tuple[float, float] | None) -> FloatArray:
+def _as_batch(x: npt.ArrayLike, box: Box) -> FloatArray:
     """A finite array with a first axis of examples, inside the box."""
     inputs = as_float_array("x", x)
     if inputs.ndim == 0:
@@ -66,18 +66,14 @@ def _as_batch(x: npt.ArrayLike, box: tuple[float, float] | None) -> FloatArray:
     return inputs
 
 
-def _clip(x: FloatArray, box: tuple[float, float] | None) -> FloatArray:
-    return x if box is None else np.clip(x, box[0], box[1])
-
-
 def _ascent(x: npt.ArrayLike, grad: npt.ArrayLike, eps: float, p: float, clip: Box) -> FloatArray:
     box = _as_box(clip)
     inputs = _as_batch(x, box)
     gradient = as_float_array("grad", grad)
     same_shape("x", inputs, "grad", gradient)
-    radius = in_range("eps", eps, 0.0)
     # The step that *minimises* <-grad, step> is the one that maximises <grad, step>.
-    return _clip(inputs + batched_lp_step(-gradient, radius, p), box)
+    adversarial = inputs + batched_lp_step(-gradient, eps, p)
+    return adversarial if box is None else np.clip(adversarial, *box)
 
 
 def fgsm(x: npt.ArrayLike, grad: npt.ArrayLike, eps: float, clip: Box = (0.0, 1.0)) -> FloatArray:
@@ -123,33 +119,11 @@ def fgm(x: npt.ArrayLike, grad: npt.ArrayLike, eps: float, clip: Box = (0.0, 1.0
     r"""Fast gradient method in the L2 norm: ``clip(x + eps * grad / ||grad||_2)`` per example.
 
     The maximiser of the linearised loss over ``||delta||_2 <= eps`` (part (a)
-    of the assignment, ascending), then clipped to the valid box. An example
-    whose gradient is zero is left unchanged.
-
-    Parameters
-    ----------
-    x : ArrayLike
-        Clean inputs, inside the box ``clip``.
-        Shape ``(n, ...)``.
-    grad : ArrayLike
-        Gradient of the loss to *increase*, with respect to ``x``.
-        Shape ``(n, ...)``.
-    eps : float
-        The L2 radius of each example's perturbation, ``>= 0``.
-    clip : tuple of float or None
-        The box of valid inputs, or ``None`` for no box.
-        Default ``(0.0, 1.0)``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Adversarial inputs of ``x``'s shape, with ``||x_adv[i] - x[i]||_2 <= eps``.
-
-    Raises
-    ------
-    ValueError
-        If ``eps < 0``, the shapes differ, an input is not finite, or ``x`` is
-        outside the box.
+    of the assignment, ascending), then clipped to the valid box. Arguments,
+    result and errors as in :func:`fgsm`, except that ``eps`` is the L2 radius
+    of each example's perturbation: ``||x_adv[i] - x[i]||_2 <= eps``, with
+    equality where clipping does not bind. An example whose gradient is zero
+    is left unchanged.
 
     Examples
     --------
@@ -163,29 +137,12 @@ def fgm(x: npt.ArrayLike, grad: npt.ArrayLike, eps: float, clip: Box = (0.0, 1.0
 def random_sign_noise(
     x: npt.ArrayLike, eps: float, *, clip: Box = (0.0, 1.0), seed: int | None = None
 ) -> FloatArray:
-    """A baseline as large as FGSM: ``clip(x + eps * s)`` with random signs ``s = +-1``.
+    """A baseline as large as FGSM but blind to the model: FGSM along random signs.
 
-    Before clipping, the perturbation has exactly FGSM's size in every norm
-    (each entry is ``+-eps``); only its direction ignores the model.
-
-    Parameters
-    ----------
-    x : ArrayLike
-        Clean inputs, inside the box ``clip``.
-        Shape ``(n, ...)``.
-    eps : float
-        The size of every entry of the noise, ``>= 0``.
-    clip : tuple of float or None
-        The box of valid inputs, or ``None`` for no box.
-        Default ``(0.0, 1.0)``.
-    seed : int or None
-        Seed of ``numpy.random.default_rng``.
-        Default ``None``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Perturbed inputs of ``x``'s shape.
+    ``clip(x + eps * s)`` with independent signs ``s = +-1``, drawn by
+    ``numpy.random.default_rng(seed)``. Before clipping the perturbation has
+    exactly FGSM's size in every norm; only its direction ignores the model.
+    ``x``, ``eps``, ``clip`` and the errors are as in :func:`fgsm`.
 
     Examples
     --------
@@ -193,11 +150,8 @@ def random_sign_noise(
     >>> sorted(set(np.abs(noisy - 0.5).ravel().tolist()))
     [0.25]
     """
-    box = _as_box(clip)
-    inputs = _as_batch(x, box)
-    radius = in_range("eps", eps, 0.0)
-    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=inputs.shape)
-    return _clip(inputs + radius * signs, box)
+    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=np.shape(x))
+    return fgsm(x, signs, eps, clip)
 
 
 def pgd(

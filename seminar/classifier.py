@@ -30,6 +30,7 @@ Two well-separated blobs in the plane:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,17 +91,13 @@ class MLP:
     Parameters
     ----------
     w1 : numpy.ndarray
-        Input-to-hidden weights.
-        Shape ``(n_features, hidden)``.
+        Input-to-hidden weights, shape ``(n_features, hidden)``.
     b1 : numpy.ndarray
-        Hidden biases.
-        Shape ``(hidden,)``.
+        Hidden biases, shape ``(hidden,)``.
     w2 : numpy.ndarray
-        Hidden-to-output weights.
-        Shape ``(hidden, n_classes)``.
+        Hidden-to-output weights, shape ``(hidden, n_classes)``.
     b2 : numpy.ndarray
-        Output biases.
-        Shape ``(n_classes,)``.
+        Output biases, shape ``(n_classes,)``.
 
     Raises
     ------
@@ -155,14 +152,10 @@ class MLP:
         """Number of classes."""
         return int(self.w2.shape[1])
 
-    def _hidden(self, x: FloatArray) -> FloatArray:
-        out: FloatArray = np.tanh(x @ self.w1 + self.b1)
-        return out
-
     def logits(self, x: npt.ArrayLike) -> FloatArray:
         """Class scores, shape ``(n, n_classes)``, for inputs of shape ``(n, n_features)``."""
         x = _as_inputs("x", x, self.n_features)
-        out: FloatArray = self._hidden(x) @ self.w2 + self.b2
+        out: FloatArray = np.tanh(x @ self.w1 + self.b1) @ self.w2 + self.b2
         return out
 
     def predict(self, x: npt.ArrayLike) -> IntArray:
@@ -208,28 +201,41 @@ class MLP:
         """
         x = _as_inputs("x", x, self.n_features)
         labels = _as_labels("y", y, x.shape[0], self.n_classes)
-        hidden = self._hidden(x)
-        probs = _softmax(hidden @ self.w2 + self.b2)
-        probs[np.arange(labels.size), labels] -= 1.0  # d loss / d logits
-        d_hidden = (probs @ self.w2.T) * (1.0 - hidden**2)
-        out: FloatArray = d_hidden @ self.w1.T
+        _, _, d_pre = _backward((self.w1, self.b1, self.w2, self.b2), x, labels, batch_mean=False)
+        out: FloatArray = d_pre @ self.w1.T
         return out
 
 
-def _parameter_gradients(
-    params: list[FloatArray], x: FloatArray, labels: IntArray
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Gradients of the *mean* cross-entropy over a batch with respect to ``w1, b1, w2, b2``.
+def _backward(
+    params: Sequence[FloatArray],
+    x: FloatArray,
+    labels: IntArray,
+    *,
+    batch_mean: bool,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Forward pass and backpropagation down to the hidden pre-activations.
 
-    Works on the raw weight arrays: building a validated :class:`MLP` for every
-    minibatch would only copy them.
+    Returns the hidden activations and the gradients with respect to the
+    logits and to the pre-activations ``x @ w1 + b1``: of each example's own
+    cross-entropy, or with ``batch_mean`` of the mean over the batch. Works on
+    raw weight arrays, so that training need not build a validated
+    :class:`MLP` for every minibatch.
     """
     w1, b1, w2, b2 = params
     hidden = np.tanh(x @ w1 + b1)
     d_logits = _softmax(hidden @ w2 + b2)
-    d_logits[np.arange(labels.size), labels] -= 1.0
-    d_logits /= labels.size
-    d_pre = (d_logits @ w2.T) * (1.0 - hidden**2)
+    d_logits[np.arange(labels.size), labels] -= 1.0  # cross-entropy: softmax - onehot
+    if batch_mean:
+        d_logits /= labels.size
+    d_pre = (d_logits @ w2.T) * (1.0 - hidden**2)  # tanh' = 1 - tanh**2
+    return hidden, d_logits, d_pre
+
+
+def _parameter_gradients(
+    params: Sequence[FloatArray], x: FloatArray, labels: IntArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Gradients of the mean cross-entropy over a batch with respect to ``w1, b1, w2, b2``."""
+    hidden, d_logits, d_pre = _backward(params, x, labels, batch_mean=True)
     return x.T @ d_pre, d_pre.sum(axis=0), hidden.T @ d_logits, d_logits.sum(axis=0)
 
 

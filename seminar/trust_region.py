@@ -48,6 +48,7 @@ array([0., 1.])
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -92,11 +93,16 @@ def _rowwise_step(rows: FloatArray, eps: float, p: float) -> FloatArray:
     return out
 
 
-def _step(g: npt.ArrayLike, eps: float, p: object) -> FloatArray:
+def _step(g: npt.ArrayLike, eps: float, p: object, *, per_example: bool = False) -> FloatArray:
+    """Validate, take the step of ``g`` as one vector (or of each example), keep the shape."""
     gradient = as_float_array("g", g)
+    if per_example and gradient.ndim == 0:
+        raise ValueError("g must have a first axis that indexes examples, got a scalar")
     radius = in_range("eps", eps, 0.0)
     exponent = _as_p(p)
-    return _rowwise_step(gradient.reshape(1, -1), radius, exponent).reshape(gradient.shape)
+    shape = gradient.shape
+    rows = (shape[0], math.prod(shape[1:])) if per_example else (1, gradient.size)
+    return _rowwise_step(gradient.reshape(rows), radius, exponent).reshape(shape)
 
 
 def lp_step(g: npt.ArrayLike, eps: float, p: float) -> FloatArray:
@@ -211,13 +217,7 @@ def batched_lp_step(g: npt.ArrayLike, eps: float, p: float) -> FloatArray:
            [ 0. ,  0. ],
            [ 0. ,  1. ]])
     """
-    gradient = as_float_array("g", g)
-    if gradient.ndim == 0:
-        raise ValueError("g must have a first axis that indexes examples, got a scalar")
-    radius = in_range("eps", eps, 0.0)
-    exponent = _as_p(p)
-    rows = gradient.reshape(gradient.shape[0], -1)
-    return _rowwise_step(rows, radius, exponent).reshape(gradient.shape)
+    return _step(g, eps, p, per_example=True)
 
 
 def dual_exponent(p: float) -> float:

@@ -98,6 +98,17 @@ def test_clipped_fgsm_is_the_exact_maximiser_over_ball_and_box(g: np.ndarray, se
     assert float((steps @ g).max()) <= best + 1e-12
 
 
+def test_an_empty_batch_gives_an_empty_batch() -> None:
+    empty = np.zeros((0, 4))
+    for adversarial in (
+        fgsm(empty, empty, 0.1),
+        fgm(empty, empty, 0.1),
+        random_sign_noise(empty, 0.1, seed=0),
+        pgd(empty, lambda z: z, 0.1, 0.05, 2, random_start=True, seed=0),
+    ):
+        assert adversarial.shape == (0, 4)
+
+
 def test_random_sign_noise_has_fgsm_size_but_random_direction() -> None:
     x = np.full((50, 64), 0.5)
     noisy = random_sign_noise(x, 0.1, seed=0)

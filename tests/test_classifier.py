@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from seminar.classifier import MLP, train_mlp
+from seminar.classifier import MLP, _parameter_gradients, train_mlp
 
 RAISE_ALL = {"all": "raise"}
 
@@ -109,6 +109,26 @@ def test_input_gradient_of_the_digits_model_matches_finite_differences(
     exact = model.input_gradient(x, y)
     numeric = central_differences(model, x, y)
     assert np.max(np.abs(exact - numeric)) < 1e-7 * max(1.0, float(np.abs(exact).max()))
+
+
+def test_training_gradients_match_finite_differences_of_the_mean_loss() -> None:
+    model = random_model(5)
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=(9, 5)), rng.integers(0, 4, size=9)
+    params = [np.array(getattr(model, name)) for name in ("w1", "b1", "w2", "b2")]
+    exact = _parameter_gradients(params, x, y)
+    h = 1e-6
+    for param, grad in zip(params, exact, strict=True):
+        numeric = np.empty_like(param)
+        for index in np.ndindex(param.shape):
+            saved = param[index]
+            param[index] = saved + h
+            up = MLP(*params).loss(x, y).mean()
+            param[index] = saved - h
+            down = MLP(*params).loss(x, y).mean()
+            param[index] = saved
+            numeric[index] = (up - down) / (2 * h)
+        np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-8)
 
 
 @settings(max_examples=20, deadline=None)

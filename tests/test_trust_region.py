@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -54,12 +56,6 @@ def test_lp_step_matches_holder_formula(p: float) -> None:
     q = p / (p - 1)
     expected = -0.9 * np.sign(g) * np.abs(g) ** (q - 1) / np.sum(np.abs(g) ** q) ** ((q - 1) / q)
     np.testing.assert_allclose(lp_step(g, 0.9, p), expected, rtol=1e-12)
-
-
-def test_lp_step_special_cases_agree_with_named_steps() -> None:
-    g = np.random.default_rng(0).normal(size=(4, 3))
-    np.testing.assert_allclose(lp_step(g, 1.3, 2), l2_step(g, 1.3), rtol=1e-14)
-    np.testing.assert_array_equal(lp_step(g, 1.3, np.inf), linf_step(g, 1.3))
 
 
 def test_p1_puts_everything_on_the_largest_coordinate() -> None:
@@ -136,6 +132,24 @@ def test_no_random_feasible_step_beats_the_closed_form(g: np.ndarray, p: float, 
     assert values.min() >= best - 1e-9 * (1.0 + abs(best))
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    g=arrays(np.float64, st.integers(1, 6), elements=st.floats(-10, 10)),
+    seed=st.integers(0, 2**32 - 1),
+)
+@pytest.mark.parametrize(("step", "p"), [(l2_step, 2.0), (linf_step, np.inf)])
+def test_the_sheets_steps_are_feasible_and_never_beaten(
+    step: Callable[[np.ndarray, float], np.ndarray], p: float, g: np.ndarray, seed: int
+) -> None:
+    closed = step(g, 0.5)
+    assert p_norm(closed, p) <= 0.5 * (1 + 1e-12)
+    best = float(g @ closed)
+    # the boxed values: -eps ||g||_2 in part (a), -eps ||g||_1 in part (b)
+    assert best == pytest.approx(-0.5 * np.linalg.norm(g, ord=dual_exponent(p)), rel=1e-12)
+    sphere = sample_lp_ball(2000, g.size, p, 0.5, surface=True, seed=seed)
+    assert float((sphere @ g).min()) >= best - 1e-9 * (1.0 + abs(best))
+
+
 @pytest.mark.parametrize("p", P_VALUES)
 def test_random_steps_come_close_to_the_closed_form_in_low_dimension(p: float) -> None:
     g = np.array([0.8, -0.3])
@@ -192,6 +206,8 @@ def test_huge_and_tiny_gradients_do_not_overflow(p: float, magnitude: float) -> 
 
 def test_empty_gradient_and_zero_radius() -> None:
     assert lp_step(np.zeros((0, 3)), 1.0, 2).shape == (0, 3)
+    assert batched_lp_step(np.zeros((0, 3)), 1.0, 2).shape == (0, 3)  # a batch of no examples
+    assert batched_lp_step(np.zeros((2, 0)), 1.0, 2).shape == (2, 0)
     np.testing.assert_array_equal(lp_step(np.array([1.0, -2.0]), 0.0, 2), [0.0, 0.0])
 
 

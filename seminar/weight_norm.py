@@ -13,7 +13,6 @@ The functions take and return float64 numpy arrays or Python floats:
 - :func:`gd_step`: one step of gradient descent with weight decay;
 - :func:`norm_after_step`, :func:`norm_decrease_bound`, :func:`largest_shrink`: the
   norm after one step from the step sizes alone (part c);
-- :func:`angle_between`: the angle between two vectors, accurate for tiny angles;
 - :func:`equilibrium`, :func:`simulate_sgd`: SGD (with momentum) on a
   weight-normalised neuron and the equilibrium it settles at.
 """
@@ -33,7 +32,6 @@ __all__ = [
     "Equilibrium",
     "SGDTrace",
     "Shrink",
-    "angle_between",
     "equilibrium",
     "gd_step",
     "largest_shrink",
@@ -50,22 +48,12 @@ Loss = Literal["squared", "logistic"]
 # --- helpers -----------------------------------------------------------------------
 
 
-def _row_norms(v: FloatArray) -> FloatArray:
-    """Euclidean norms along the last axis, scaled so that huge or tiny entries
-    neither overflow nor underflow to a false zero."""
-    scale = np.max(np.abs(v), axis=-1, keepdims=True)
-    safe = np.where(scale > 0.0, scale, 1.0)
-    with np.errstate(under="ignore"):  # squares of entries far below the largest one
-        norms = safe[..., 0] * np.sqrt(np.sum((v / safe) ** 2, axis=-1))
-    return np.asarray(norms, dtype=np.float64)
-
-
 def _weight_vector(name: str, value: npt.ArrayLike) -> tuple[FloatArray, float]:
     """A non-empty, non-zero 1-D weight vector and its norm."""
     w = as_float_array(name, value)
     if w.ndim != 1 or w.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D vector, got shape {w.shape}")
-    norm = float(_row_norms(w))
+    norm = math.hypot(*w)  # scaled internally: no overflow or underflow for any finite w
     if norm == 0.0:
         raise ValueError(
             f"{name} must be non-zero (y = w^T x / ||w|| is undefined at w = 0), got {name} = 0"
@@ -138,10 +126,8 @@ def weight_norm_grad(
 
     Parameters
     ----------
-    w : ArrayLike
-        Weight vector of shape ``(d,)``, not zero.
-    x : ArrayLike
-        One input of shape ``(d,)``, or ``n`` inputs as the rows of an ``(n, d)`` array.
+    w, x : ArrayLike
+        As in :func:`weight_norm_output`.
     upstream : float or ArrayLike
         :math:`\\partial L / \\partial y_i`, one value per input, shape ``(n,)``; a
         scalar is used for every input. The default 1 gives :math:`\\sum_i \\nabla_w y_i`.
@@ -223,7 +209,8 @@ def gd_step(w: npt.ArrayLike, g: npt.ArrayLike, lam: float, alpha: float) -> Flo
     return (1.0 - step * decay) * w_vec - step * grad
 
 
-def _step_sizes(a: float, lam: float, r: float) -> tuple[float, float, float]:
+def _check_a_lam_r(a: float, lam: float, r: float) -> tuple[float, float, float]:
+    """The gradient norm, the weight decay and the radius of part (c), validated."""
     return (
         in_range("a", a, 0.0),
         in_range("lam", lam, 0.0),
@@ -239,15 +226,10 @@ def norm_after_step(a: float, lam: float, alpha: float, r: float = 1.0) -> float
 
     Parameters
     ----------
-    a : float
-        :math:`\\|g\\| \\ge 0`, the gradient of :math:`L` at :math:`w_0` itself (not
-        rescaled to the unit sphere).
-    lam : float
-        Weight decay :math:`\\lambda \\ge 0`.
+    a, lam, r : float
+        As in :func:`norm_decrease_bound`.
     alpha : float
         Step size :math:`\\alpha > 0`.
-    r : float
-        :math:`\\|w_0\\| > 0`.
 
     Returns
     -------
@@ -256,14 +238,14 @@ def norm_after_step(a: float, lam: float, alpha: float, r: float = 1.0) -> float
     Raises
     ------
     ValueError
-        If an argument is out of its range.
+        If ``a < 0``, ``lam < 0``, ``alpha <= 0`` or ``r <= 0``.
 
     Examples
     --------
     >>> norm_after_step(a=0.3, lam=0.4, alpha=1.0)  # (0.6, 0.3) has length sqrt(0.45)
     0.670820393249937
     """
-    grad_norm, decay, radius = _step_sizes(a, lam, r)
+    grad_norm, decay, radius = _check_a_lam_r(a, lam, r)
     step = in_range("alpha", alpha, 0.0, low_open=True)
     return math.hypot((1.0 - step * decay) * radius, step * grad_norm)
 
@@ -280,8 +262,10 @@ def norm_decrease_bound(a: float, lam: float, r: float = 1.0) -> float:
     Parameters
     ----------
     a : float
-        :math:`\\|g\\| \\ge 0` at :math:`w_0` (a gradient at radius ``r``; the gradient
-        :math:`\\tilde a` at the unit vector :math:`w_0/r` is :math:`a r`).
+        :math:`\\|g\\| \\ge 0`, the gradient of :math:`L` at :math:`w_0` itself. (The
+        gradient at the unit vector :math:`w_0/r` is ``r`` times longer, :math:`\\tilde a
+        = a r`, so in terms of it the bound is :math:`2\\lambda r^4/(\\lambda^2 r^4 +
+        \\tilde a^2)`.)
     lam : float
         Weight decay :math:`\\lambda \\ge 0`.
     r : float
@@ -304,15 +288,13 @@ def norm_decrease_bound(a: float, lam: float, r: float = 1.0) -> float:
     3.2
     >>> norm_decrease_bound(a=0.0, lam=0.4)  # at an optimum: |1 - alpha lam| < 1
     5.0
+    >>> norm_decrease_bound(a=0.6, lam=0.4, r=2.0)  # the same picture scaled by 2: a/r = 0.3
+    3.2
     >>> norm_decrease_bound(a=0.3, lam=0.0)
     0.0
     """
-    grad_norm, decay, radius = _step_sizes(a, lam, r)
-    if decay == 0.0:
-        return 0.0
-    # 2 lam / (lam^2 + u^2) as 2 (lam/h)/h with h = hypot(lam, u): no overflow in a square.
-    h = math.hypot(decay, grad_norm / radius)
-    return 2.0 * (decay / h) / h
+    # ||w_1||^2 - r^2 is a parabola in alpha with its roots at 0 and 2 alpha*
+    return 2.0 * largest_shrink(a, lam, r).alpha
 
 
 @dataclass(frozen=True)
@@ -346,7 +328,7 @@ def largest_shrink(a: float, lam: float, r: float = 1.0) -> Shrink:
     Raises
     ------
     ValueError
-        If ``a < 0``, ``lam < 0`` or ``r <= 0``.
+        As :func:`norm_decrease_bound`.
 
     Examples
     --------
@@ -354,62 +336,13 @@ def largest_shrink(a: float, lam: float, r: float = 1.0) -> Shrink:
     >>> print(round(best.alpha, 12), round(best.norm, 12))  # 0.4 / 0.25 and 0.3 / 0.5
     1.6 0.6
     """
-    grad_norm, decay, radius = _step_sizes(a, lam, r)
+    grad_norm, decay, radius = _check_a_lam_r(a, lam, r)
     if decay == 0.0:
         return Shrink(alpha=0.0, norm=radius)
+    # lam / (lam^2 + u^2) as (lam / h) / h with h = hypot(lam, u): no square can overflow
     u = grad_norm / radius
     h = math.hypot(decay, u)
     return Shrink(alpha=(decay / h) / h, norm=radius * (u / h))
-
-
-def angle_between(u: npt.ArrayLike, v: npt.ArrayLike) -> FloatArray:
-    """Angle between vectors (rows of ``u`` and ``v``), accurate also for tiny angles.
-
-    Uses :math:`\\theta = 2\\,\\operatorname{atan2}(\\|\\hat u - \\hat v\\|,
-    \\|\\hat u + \\hat v\\|)` (Kahan), which keeps full relative accuracy where
-    :math:`\\arccos(\\hat u^\\top \\hat v)` loses half the digits.
-
-    Parameters
-    ----------
-    u, v : ArrayLike
-        Non-zero vectors of shape ``(d,)``, or ``k`` of them as the rows of ``(k, d)``
-        arrays; a single ``u`` may be compared with ``k`` rows of ``v``.
-
-    Returns
-    -------
-    numpy.ndarray
-        Angles in radians in :math:`[0, \\pi]`, shape ``()`` or ``(k,)``.
-
-    Raises
-    ------
-    ValueError
-        If the shapes differ or a vector is zero.
-
-    Examples
-    --------
-    >>> print(angle_between([1.0, 0.0], [[1.0, 1.0], [-2.0, 0.0]]) / np.pi)
-    [0.25 1.  ]
-    >>> float(angle_between([1.0, 0.0], [1.0, 1e-9]))  # arccos would give 0
-    1e-09
-    """
-    first, second = as_float_array("u", u), as_float_array("v", v)
-    if first.ndim == 1 and second.ndim == 2 and first.shape[0] == second.shape[1]:
-        first = np.broadcast_to(first, second.shape)  # one u against many v
-    same_shape("u", first, "v", second)
-    if first.ndim not in (1, 2) or first.shape[-1] == 0:
-        raise ValueError(f"u and v must have shape (d,) or (k, d), got shape {first.shape}")
-    for name, vec in (("u", first), ("v", second)):
-        if np.any(_row_norms(vec) == 0.0):
-            raise ValueError(f"{name} must not contain a zero vector (its direction is undefined)")
-    return _angles(first, second)
-
-
-def _angles(u: FloatArray, v: FloatArray) -> FloatArray:
-    u_hat = u / _row_norms(u)[..., None]
-    v_hat = v / _row_norms(v)[..., None]
-    return np.asarray(
-        2.0 * np.arctan2(_row_norms(u_hat - v_hat), _row_norms(u_hat + v_hat)), dtype=np.float64
-    )
 
 
 # --- SGD and its equilibrium (beyond the sheet) --------------------------------------
@@ -459,7 +392,7 @@ def equilibrium(alpha: float, lam: float, grad_sq: float, beta: float = 0.0) -> 
     Raises
     ------
     ValueError
-        If an argument is out of its range.
+        If ``alpha``, ``lam`` or ``grad_sq`` is not positive, or ``beta`` not in [0, 1).
 
     Examples
     --------
@@ -487,7 +420,6 @@ class SGDTrace:
     norms: npt.NDArray[np.float64]  #: The norms ||w_t||, shape (T + 1,).
     angles: npt.NDArray[np.float64]  #: Angle between w_t and w_{t+1} in radians, shape (T,).
     grad_sq: npt.NDArray[np.float64]  #: ||g~_t||^2, minibatch gradient at unit norm, shape (T,).
-    losses: npt.NDArray[np.float64]  #: The minibatch loss at w_t, shape (T,).
     alpha: float  #: The step size used.
 
     @property
@@ -496,17 +428,24 @@ class SGDTrace:
         return np.asarray(self.alpha / self.norms**2, dtype=np.float64)
 
 
+def _angles(u: FloatArray, v: FloatArray) -> FloatArray:
+    """Angles between the rows of u and v. Kahan's 2 atan2(|u^ - v^|, |u^ + v^|) keeps full
+    relative accuracy for tiny angles, where arccos(u^ . v^) loses half the digits."""
+    u_hat = u / np.linalg.norm(u, axis=1, keepdims=True)
+    v_hat = v / np.linalg.norm(v, axis=1, keepdims=True)
+    chord, other = (np.linalg.norm(z, axis=1) for z in (u_hat - v_hat, u_hat + v_hat))
+    return np.asarray(2.0 * np.arctan2(chord, other), dtype=np.float64)
+
+
 def _sigmoid(z: FloatArray) -> FloatArray:
     return np.asarray(0.5 * (1.0 + np.tanh(0.5 * z)), dtype=np.float64)  # never overflows
 
 
-def _loss_and_slope(loss: Loss, y: FloatArray, t: FloatArray) -> tuple[float, FloatArray]:
-    """Mean minibatch loss and dL/dy_i for the mean loss."""
-    if loss == "squared":
-        residual = y - t
-        return 0.5 * float(np.mean(residual**2)), residual / y.size
-    # logistic: log(1 + e^y) - t y with labels t in {0, 1}
-    return float(np.mean(np.logaddexp(0.0, y) - t * y)), (_sigmoid(y) - t) / y.size
+def _slope(loss: Loss, y: FloatArray, t: FloatArray) -> FloatArray:
+    """dL/dy_i of the mean minibatch loss."""
+    # squared: (y - t)^2 / 2; logistic: log(1 + e^y) - t y with labels t in {0, 1}
+    residual = y - t if loss == "squared" else _sigmoid(y) - t
+    return residual / y.size
 
 
 def simulate_sgd(
@@ -601,7 +540,7 @@ def simulate_sgd(
     batches = sampler.integers(0, inputs.shape[0], size=(n_steps, batch))
     weights = np.empty((n_steps + 1, w.size))
     weights[0] = w
-    grad_sq, losses = np.empty(n_steps), np.empty(n_steps)
+    grad_sq = np.empty(n_steps)
     velocity = np.zeros_like(w)
     # Overflow means a step size far too large: stop with an error instead of NaNs.
     # Underflow (e.g. tanh or exp of a large logit) is harmless here.
@@ -611,7 +550,7 @@ def simulate_sgd(
                 norm = math.sqrt(float(w @ w))
                 w_hat = w / norm
                 x_batch = inputs[rows]
-                losses[t], slope = _loss_and_slope(loss, x_batch @ w_hat, targets[rows])
+                slope = _slope(loss, x_batch @ w_hat, targets[rows])
                 grad_unit = _tangent_gradient(w_hat, x_batch.T @ slope)  # g~_t, at ||w|| = 1
                 grad_sq[t] = grad_unit @ grad_unit
                 velocity = momentum * velocity + grad_unit / norm + decay * w
@@ -622,17 +561,11 @@ def simulate_sgd(
                         f"the weights reached w = 0 at step {t + 1} (alpha * lam = "
                         f"{step * decay}); the neuron is undefined there"
                     )
+            norms = np.linalg.norm(weights, axis=1)  # inside: the last step may overflow here
+            angles = _angles(weights[:-1], weights[1:])
         except FloatingPointError as error:
             raise ValueError(
                 f"the iterates left the floating-point range ({error}); "
                 f"alpha = {step} is far too large"
             ) from None
-    norms = _row_norms(weights)
-    return SGDTrace(
-        weights=weights,
-        norms=norms,
-        angles=_angles(weights[:-1], weights[1:]),
-        grad_sq=grad_sq,
-        losses=losses,
-        alpha=step,
-    )
+    return SGDTrace(weights=weights, norms=norms, angles=angles, grad_sq=grad_sq, alpha=step)

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 from scipy.optimize import minimize_scalar
 
 from seminar.weight_norm import (
-    angle_between,
+    Shrink,
     equilibrium,
     gd_step,
     largest_shrink,
@@ -39,14 +39,18 @@ def _vectors(min_dim: int = 2, max_dim: int = 12) -> st.SearchStrategy[np.ndarra
     )
 
 
-def _orthogonal_pair(seed: int, d: int, r: float, a: float) -> tuple[np.ndarray, np.ndarray]:
-    """A vector w0 with ||w0|| = r and g orthogonal to it with ||g|| = a."""
-    rng = np.random.default_rng(seed)
+@st.composite
+def _steps(draw: st.DrawFn, min_lam: float, max_lam: float, max_dim: int) -> tuple:
+    """(w0, g, r, a, lam): ||w0|| = r and g orthogonal to w0 with ||g|| = a."""
+    d = draw(st.integers(2, max_dim))
+    r, a = draw(st.floats(0.1, 10)), draw(st.floats(0, 10))
+    lam = draw(st.floats(min_lam, max_lam))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     w0 = rng.standard_normal(d)
     w0 *= r / np.linalg.norm(w0)
     z = rng.standard_normal(d)
     g = z - (z @ w0) / (w0 @ w0) * w0
-    return w0, a * g / np.linalg.norm(g)
+    return w0, a * g / np.linalg.norm(g), r, a, lam
 
 
 def _teacher(seed: int, n: int = 4096, d: int = 20, sigma: float = 1.0):
@@ -150,18 +154,9 @@ def test_gradient_descent_from_an_optimum_shrinks_geometrically() -> None:
 
 
 @settings(max_examples=80, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    d=st.integers(2, 30),
-    r=st.floats(0.1, 10),
-    a=st.floats(0, 10),
-    lam=st.floats(0, 2),
-    alpha_frac=st.floats(1e-3, 3),
-)
-def test_norm_after_step_matches_a_real_step(
-    seed: int, d: int, r: float, a: float, lam: float, alpha_frac: float
-) -> None:
-    w0, g = _orthogonal_pair(seed, d, r, a)
+@given(step=_steps(min_lam=0, max_lam=2, max_dim=30), alpha_frac=st.floats(1e-3, 3))
+def test_norm_after_step_matches_a_real_step(step: tuple, alpha_frac: float) -> None:
+    w0, g, r, a, lam = step
     alpha = alpha_frac / max(lam, a / r, 0.1)  # step sizes on the scale of the problem
     expected = math.sqrt((1 - alpha * lam) ** 2 * r**2 + alpha**2 * a**2)  # the derivation
     actual = norm_after_step(a, lam, alpha, r)
@@ -172,20 +167,12 @@ def test_norm_after_step_matches_a_real_step(
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    d=st.integers(2, 12),
-    r=st.floats(0.1, 10),
-    a=st.floats(0, 10),
-    lam=st.floats(0.01, 10),
-)
-def test_bound_against_a_real_step_just_below_and_just_above(
-    seed: int, d: int, r: float, a: float, lam: float
-) -> None:
+@given(step=_steps(min_lam=0.01, max_lam=10, max_dim=12))
+def test_bound_against_a_real_step_just_below_and_just_above(step: tuple) -> None:
     # At alpha = bound (1 + delta), ||w1||^2 - r^2 = 4 lam^2 r^2 delta (1 + delta) / (lam^2 + u^2)
     # with u = a / r: for these ranges and |delta| = 1e-3 that is above 4e-11 r^2, far above
     # rounding, so the sign of the change is decided by the bound and not by rounding.
-    w0, g = _orthogonal_pair(seed, d, r, a)
+    w0, g, r, a, lam = step
     bound = norm_decrease_bound(a, lam, r)
     below = np.linalg.norm(gd_step(w0, g, lam, bound * (1 - 1e-3)))
     above = np.linalg.norm(gd_step(w0, g, lam, bound * (1 + 1e-3)))
@@ -200,11 +187,44 @@ def test_bound_formula_and_its_radius_scaling(a: float, lam: float, r: float) ->
     assert norm_decrease_bound(a, lam, r) == pytest.approx(
         2 * lam * r**2 / (lam**2 * r**2 + a**2), rel=1e-13
     )
-    # a at radius r is the unit-sphere gradient a*r divided by r (degree -1)
+    # The step is linear in (w0, g): scaling the picture by 1/r gives ||w0|| = 1, ||g|| = a/r.
+    # (g/r is not the gradient at w0/r; that one is r g, see the next test.)
     assert norm_decrease_bound(a, lam, r) == pytest.approx(
         norm_decrease_bound(a / r, lam), rel=1e-13
     )
     assert norm_after_step(a, lam, norm_decrease_bound(a, lam, r), r) == pytest.approx(r, rel=1e-10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    r=st.floats(0.1, 10).filter(lambda r: abs(r - 1) > 0.1),
+    lam=st.floats(0.01, 1),
+    size=st.floats(0.3, 3),
+)
+def test_bound_at_radius_r_takes_the_gradient_at_w0_itself(
+    seed: int, r: float, lam: float, size: float
+) -> None:
+    rng = np.random.default_rng(seed)
+    d = int(rng.integers(2, 10))
+    w0 = rng.standard_normal(d)
+    w0 *= r / np.linalg.norm(w0)
+    x, upstream = rng.standard_normal((5, d)), rng.standard_normal(5)
+    upstream *= size * lam * r / np.linalg.norm(weight_norm_grad(w0, x, upstream))
+    g = weight_norm_grad(w0, x, upstream)  # a real gradient at ||w0|| = r, ||g|| = size lam r
+    a = float(np.linalg.norm(g))
+    a_unit = float(np.linalg.norm(weight_norm_grad(w0 / r, x, upstream)))  # at w0 / r
+    assert a_unit == pytest.approx(a * r, rel=1e-12)  # degree -1: r times longer
+    bound = norm_decrease_bound(a, lam, r)
+    assert bound == pytest.approx(2 * lam * r**4 / (lam**2 * r**4 + a_unit**2), rel=1e-12)
+    for alpha, shrinks in ((bound * (1 - 1e-3), True), (bound * (1 + 1e-3), False)):
+        assert (np.linalg.norm(gd_step(w0, g, lam, alpha)) < r) == shrinks
+    # Reading a as the unit-sphere gradient gives another bound (off by at least 1.5 % for
+    # these ranges), and a real step between the two bounds contradicts that reading.
+    wrong = norm_decrease_bound(a_unit, lam, r)
+    between = math.sqrt(bound * wrong)
+    assert (between < wrong) != (between < bound)
+    assert (np.linalg.norm(gd_step(w0, g, lam, between)) < r) == (between < bound)
 
 
 def test_bound_special_cases() -> None:
@@ -212,7 +232,7 @@ def test_bound_special_cases() -> None:
     assert norm_decrease_bound(0.3, 0.0) == 0.0  # no weight decay: no step shrinks
     assert norm_decrease_bound(0.0, 0.0) == 0.0
     assert norm_after_step(0.3, 0.0, 1.0) > 1.0  # and every step grows the norm
-    assert largest_shrink(0.3, 0.0) == largest_shrink(0.3, 0.0, 1.0)
+    assert largest_shrink(0.3, 0.0) == Shrink(alpha=0.0, norm=1.0)
     assert largest_shrink(0.3, 0.0, 2.0).norm == 2.0
     assert largest_shrink(0.0, 0.5).alpha == pytest.approx(2.0)  # lands on w = 0
     assert largest_shrink(0.0, 0.5).norm == 0.0
@@ -239,24 +259,6 @@ def test_largest_shrink_against_a_numerical_minimiser(a: float, lam: float, r: f
     assert found.x == pytest.approx(best.alpha, rel=1e-3)
 
 
-# --- angles ---------------------------------------------------------------------
-
-
-def test_angle_between_known_and_tiny_angles() -> None:
-    np.testing.assert_allclose(
-        angle_between([1.0, 0.0], [[0.0, 2.0], [-1.0, 0.0], [3.0, 0.0]]), [np.pi / 2, np.pi, 0]
-    )
-    assert float(angle_between([1.0, 0.0, 0.0], [1.0, 1e-12, 0.0])) == pytest.approx(1e-12)
-
-
-@settings(max_examples=60, deadline=None)
-@given(u=_vectors(3, 3), v=_vectors(3, 3))
-def test_angle_between_matches_arccos_for_moderate_angles(u: np.ndarray, v: np.ndarray) -> None:
-    cos = u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
-    if abs(cos) < 0.99:  # where arccos is well conditioned
-        assert float(angle_between(u, v)) == pytest.approx(math.acos(cos), rel=1e-10)
-
-
 # --- SGD and its equilibrium ------------------------------------------------------
 
 
@@ -278,10 +280,13 @@ def test_simulated_equilibrium_matches_the_formulas(beta: float) -> None:
     trace = simulate_sgd(x, t, w0, alpha=alpha, lam=lam, beta=beta, batch_size=4, steps=steps)
     steady = slice(steps // 2, None)
     eq = equilibrium(alpha, lam, float(np.mean(trace.grad_sq[steady])), beta)
-    # Stated tolerance, as on the page: 5 % (finite runs, leading-order formulas).
-    assert np.mean(trace.norms[steady]) == pytest.approx(eq.norm, rel=0.05)
-    assert np.mean(trace.effective_lr[steady]) == pytest.approx(eq.effective_lr, rel=0.05)
-    assert np.sqrt(np.mean(trace.angles[steady] ** 2)) == pytest.approx(eq.angle, rel=0.05)
+    # Stated tolerances, as on the page (finite runs, leading-order formulas): 1 % for plain
+    # SGD, 5 % with momentum, whose norm also assumes uncorrelated gradients. Dropping the
+    # factors of beta from the formulas would miss by about 25 % (angle) and 75 % (norm).
+    tolerance = 0.01 if beta == 0 else 0.05
+    assert np.mean(trace.norms[steady]) == pytest.approx(eq.norm, rel=tolerance)
+    assert np.mean(trace.effective_lr[steady]) == pytest.approx(eq.effective_lr, rel=tolerance)
+    assert np.sqrt(np.mean(trace.angles[steady] ** 2)) == pytest.approx(eq.angle, rel=tolerance)
     # Without weight decay the same data never settle: the norm keeps growing, far past it.
     free = simulate_sgd(x, t, w0, alpha=alpha, lam=0.0, beta=beta, batch_size=4, steps=steps)
     assert free.norms[-1] > free.norms[steps // 2] > free.norms[0]
@@ -306,6 +311,20 @@ def test_balance_identity_holds_exactly_for_a_finite_run(beta: float) -> None:
     assert lhs == pytest.approx(rhs, rel=1e-9)
 
 
+@pytest.mark.parametrize("alpha", [1e-9, 0.05, 0.5])
+def test_angle_per_step_of_plain_sgd_is_the_right_triangle(alpha: float) -> None:
+    # beta = 0: w_{t+1} = (1 - alpha lam) w_t - alpha g_t with g_t orthogonal to w_t, so
+    # tan(theta_t) = alpha ||g~_t|| / ((1 - alpha lam) ||w_t||^2). alpha = 1e-9 gives angles
+    # near 1e-9, where arccos of the cosine would lose half the digits.
+    x, t, w0 = _teacher(seed=16, n=300, d=6)
+    lam = 0.1
+    trace = simulate_sgd(x, t, w0, alpha=alpha, lam=lam, batch_size=3, steps=200)
+    tangent = alpha * np.sqrt(trace.grad_sq) / ((1 - alpha * lam) * trace.norms[:-1] ** 2)
+    # The stored weights are rounded (1e-16 relative), which limits any angle between them
+    # to about 1e-16 absolute; arccos would be off by about 1e-8 at alpha = 1e-9.
+    np.testing.assert_allclose(trace.angles, np.arctan(tangent), rtol=1e-12, atol=1e-15)
+
+
 def test_without_weight_decay_the_fourth_power_of_the_norm_grows_by_the_gradients() -> None:
     # r_{t+1}^4 = r_t^4 + 2 alpha^2 |g~_t|^2 + alpha^4 |g~_t|^4 / r_t^4, exactly (lam = beta = 0)
     x, t, w0 = _teacher(seed=13, n=300, d=6)
@@ -324,7 +343,7 @@ def test_only_the_product_alpha_lambda_matters_for_the_directions() -> None:
         x, t, 3 * w0, alpha=9 * 0.05, lam=0.02 / 9, beta=0.9, batch_size=4, steps=500
     )
     np.testing.assert_allclose(scaled.weights, 3 * base.weights, rtol=1e-9, atol=1e-12)
-    assert float(np.max(angle_between(base.weights, scaled.weights))) < 1e-9
+    np.testing.assert_allclose(scaled.angles, base.angles, rtol=1e-9)
 
 
 def test_simulation_is_deterministic_and_logistic_loss_learns() -> None:
@@ -348,7 +367,8 @@ def test_simulation_is_deterministic_and_logistic_loss_learns() -> None:
     np.testing.assert_array_equal(runs[0].weights, runs[1].weights)
     direction = runs[0].weights[-1] / runs[0].norms[-1]
     assert direction[1] > 0.9  # it found the separating direction
-    assert runs[0].losses[-50:].mean() < runs[0].losses[:50].mean()
+    first, last = (np.mean((x @ w > 0) == labels) for w in runs[0].weights[[0, -1]])
+    assert last > 0.9 > first
 
 
 # --- bad input --------------------------------------------------------------------
@@ -375,8 +395,6 @@ def test_simulation_is_deterministic_and_logistic_loss_learns() -> None:
         (lambda: norm_decrease_bound(math.inf, 0.1), "a must be finite"),
         (lambda: norm_after_step(1.0, 0.1, alpha=0.0), "alpha must be in"),
         (lambda: largest_shrink(1.0, 0.1, r=-1.0), "r must be in"),
-        (lambda: angle_between([1.0, 0.0], [0.0, 0.0]), "v must not contain a zero"),
-        (lambda: angle_between([1.0, 0.0], [1.0, 0.0, 0.0]), "u and v must have the same"),
         (lambda: equilibrium(0.1, 0.0, 1.0), "lam must be in"),
         (lambda: equilibrium(0.1, 0.1, 0.0), "grad_sq must be in"),
         (lambda: equilibrium(0.1, 0.1, 1.0, beta=1.0), "beta must be in"),

@@ -15,30 +15,28 @@ descent with the gradient taken in :math:`x`:
 :math:`\eta^t = \eta^{t-1} - \varepsilon f'(\sigma(\eta^{t-1}))`. On the box
 :math:`[0, 1]^n` everything acts coordinate by coordinate.
 
-- :func:`sigmoid`, :func:`logit`: stable for :math:`|z|` up to the float64 range and for
-  :math:`p` next to 0 or 1; :func:`bernoulli_kl`: the divergence :math:`D`;
+- :func:`sigmoid`, :func:`logit`: stable next to 0 and 1; :func:`bernoulli_kl`: the
+  divergence :math:`D`;
 - :func:`prox_step`: one proximal step; :func:`mirror_descent`: the iterates, computed in
   logit space; :func:`mirror_descent_logits`: the logits themselves, the state to resume from;
 - for comparison, :func:`projected_gradient_descent` (clip to the box) and
   :func:`reparameterized_gradient_descent` (gradient descent on :math:`\eta` with
-  :math:`x = \sigma(\eta)`); :func:`box_quadratic_minimizer` gives the exact minimiser of a
+  :math:`x = \sigma(\eta)`), and :func:`box_quadratic_minimizer`, the exact minimiser of a
   convex quadratic on the box to measure them against;
-- :func:`box_mirror_descent` runs mirror descent on any box :math:`[l, u]` by the affine map
-  :math:`x = l + (u - l) z`, and :func:`mirror_descent_attack` uses it for an
-  :math:`\ell_\infty`-bounded adversarial attack whose pixels stay in :math:`[0, 1]`.
+- :func:`mirror_descent_attack`: mirror ascent on the box of an :math:`\ell_\infty`-bounded
+  adversarial attack whose pixels stay in :math:`[0, 1]`.
 
 Floating point. For every finite :math:`\eta` the exact :math:`\sigma(\eta)` lies strictly
-inside :math:`(0, 1)`, but its float64 value is rounded: it is exactly ``1.0`` once
-:math:`\eta \gtrsim 36.7` (the spacing of doubles below 1 is :math:`2^{-53}`) and exactly
-``0.0`` only below :math:`\eta \approx -745` (doubles reach down to :math:`5 \cdot 10^{-324}`).
-So the iterates returned here lie in the closed interval :math:`[0, 1]`; the state of the
-algorithm is :math:`\eta`, which stays finite and keeps the information that the rounded
-:math:`x` loses. To keep :math:`\eta` finite even for huge or infinite gradients it is
-clipped to :math:`[-L, L]` with :math:`L` = :data:`LOGIT_BOUND` = 750. Clipping :math:`\eta`
-is the Bregman projection onto the box :math:`[\sigma(-L), \sigma(L)]`, whose edges lie
-within :math:`10^{-325}` of 0 and 1: since :math:`\sigma(\pm L)` round to exactly 1 and 0,
-the clip never changes the :math:`x` of the step that triggers it, only how far :math:`\eta`
-runs beyond the last representable point.
+inside :math:`(0, 1)`, but its float64 value does not always: :math:`1 / (1 + e^{-\eta})` is
+exactly ``1.0`` once :math:`1 + e^{-\eta}` rounds to 1, for :math:`\eta > 53 \log 2 \approx
+36.74`, and :math:`\sigma(-\eta)` is exactly ``0.0`` once it is below half the smallest
+double, for :math:`\eta > 1075 \log 2 \approx 745.13`. So the iterates returned here lie in
+the closed interval :math:`[0, 1]`; the state of the algorithm is :math:`\eta`, which stays
+finite and keeps what the rounded :math:`x` loses. To keep :math:`\eta` finite even for huge
+or infinite gradients it is clipped to :math:`[-L, L]`, :math:`L` = :data:`LOGIT_BOUND`.
+Clipping :math:`\eta` is the Bregman projection onto the box :math:`[\sigma(-L), \sigma(L)]`,
+and :math:`\sigma(\pm L)` round to exactly 1 and 0: the clip never changes the :math:`x` of
+the step that triggers it, only how far :math:`\eta` runs beyond the last representable point.
 
 Examples
 --------
@@ -59,12 +57,11 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from seminar._checks import FloatArray, as_float_array, as_int, in_range
+from seminar._checks import FloatArray, as_float_array, as_int, in_range, same_shape
 
 __all__ = [
     "LOGIT_BOUND",
     "bernoulli_kl",
-    "box_mirror_descent",
     "box_quadratic_minimizer",
     "logit",
     "mirror_descent",
@@ -83,38 +80,39 @@ LOGIT_BOUND = 750.0
 
 #: A gradient map: the point (an array) in, the gradient (an array of the same shape) out.
 GradientMap = Callable[[FloatArray], npt.ArrayLike]
+#: The direction of step ``t`` at the logits ``eta``: they move by ``-eps`` times it.
+LogitGradient = Callable[[FloatArray, int], FloatArray]
 
 
 # --- argument checks -------------------------------------------------------------------
 
 
 def _real_array(name: str, value: npt.ArrayLike) -> FloatArray:
-    """``value`` as float64; real numbers only, no NaN (infinities allowed)."""
-    array = np.asarray(value)
-    if array.dtype == np.bool_ or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
-        raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
-    array = array.astype(np.float64, copy=True)
-    nans = int(np.count_nonzero(np.isnan(array)))
-    if nans:
-        raise ValueError(f"{name} must not be NaN, got {nans} NaN entries out of {array.size}")
-    return array
+    """``value`` as float64 like ``as_float_array``, but with the limits +-inf allowed."""
+    try:
+        return as_float_array(name, value)
+    except ValueError:  # some entry is NaN or infinite: only NaN is an error here
+        array = np.array(value, dtype=np.float64)
+        nans = int(np.count_nonzero(np.isnan(array)))
+        if nans:
+            raise ValueError(
+                f"{name} must not be NaN, got {nans} NaN entries out of {array.size}"
+            ) from None
+        return array
 
 
 def _within(name: str, array: FloatArray, low: float, high: float, *, open_: bool) -> FloatArray:
     """Raise unless every entry of ``array`` lies in ``(low, high)`` (or ``[low, high]``)."""
     outside = (array <= low) | (array >= high) if open_ else (array < low) | (array > high)
     if np.any(outside):
-        interval = f"({low:g}, {high:g})" if open_ else f"[{low:g}, {high:g}]"
-        kind = "open interval" if open_ else "closed interval"
-        example = float(array[outside].flat[0])
-        if array.size == 1:
-            raise ValueError(f"{name} must lie in the {kind} {interval}, got {example!r}")
-        raise ValueError(
-            f"{name} must lie in the {kind} {interval}, got {int(np.count_nonzero(outside))} "
-            f"entries outside it out of {array.size}, e.g. {example!r}"
+        kind = (
+            f"open interval ({low:g}, {high:g})"
+            if open_
+            else f"closed interval [{low:g}, {high:g}]"
         )
+        count = f" ({np.count_nonzero(outside)} of {array.size} entries)" if array.size > 1 else ""
+        example = float(array[outside].flat[0])
+        raise ValueError(f"{name} must lie in the {kind}, got {example!r}{count}")
     return array
 
 
@@ -123,37 +121,22 @@ def _open_unit(name: str, value: npt.ArrayLike) -> FloatArray:
     return _within(name, as_float_array(name, value), 0.0, 1.0, open_=True)
 
 
-def _positive(name: str, value: object) -> float:
-    return in_range(name, value, 0.0, low_open=True)
-
-
-def _gradient(grad_f: GradientMap, x: FloatArray, step: int) -> FloatArray:
-    """``grad_f(x)`` checked: real, the shape of ``x``, no NaN (infinities allowed)."""
-    array = np.asarray(grad_f(x.copy()))  # a copy: grad_f must not change the iterate
-    if array.dtype == np.bool_ or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
-        raise TypeError(
-            f"grad_f must return real numbers, got dtype {array.dtype} at iterate {step}"
-        )
-    if array.shape != x.shape:
-        raise ValueError(
-            f"grad_f must return an array of the shape of x, {x.shape}, "
-            f"got {array.shape} at iterate {step}"
-        )
-    array = array.astype(np.float64)
-    nans = int(np.count_nonzero(np.isnan(array)))
-    if nans:
-        raise ValueError(
-            f"grad_f returned NaN in {nans} of {array.size} entries at iterate {step} "
-            "(the gradient must be defined on the closed box)"
-        )
-    return array
-
-
-def _check_callable(grad_f: object) -> None:
+def _iteration_args(
+    grad_f: object, step_name: str, step: object, steps: object
+) -> tuple[float, int]:
+    """The checked step size (> 0) and number of steps (>= 0) of an iteration."""
     if not callable(grad_f):
         raise TypeError(f"grad_f must be callable, got {type(grad_f).__name__}")
+    return in_range(step_name, step, 0.0, low_open=True), as_int("steps", steps, 0)
+
+
+def _gradient(grad_f: GradientMap, x: FloatArray, t: int) -> FloatArray:
+    """``grad_f(x)`` at iterate ``t``, checked: real, the shape of ``x``, no NaN (+-inf allowed)."""
+    name = f"grad_f(x) at iterate {t}"
+    gradient = _real_array(name, grad_f(x.copy()))  # a copy: grad_f must not change the iterate
+    if gradient.shape != x.shape:
+        raise ValueError(f"{name} must have the shape of x, {x.shape}, got {gradient.shape}")
+    return gradient
 
 
 # --- the functions of the sheet ------------------------------------------------------------
@@ -164,9 +147,9 @@ def sigmoid(z: npt.ArrayLike) -> FloatArray:
 
     Only :math:`e^{-|z|} \le 1` is ever formed, so nothing overflows; for :math:`z < 0` the
     form :math:`e^{z} / (1 + e^{z})` keeps full relative precision down to the smallest
-    double. Results below :math:`5 \cdot 10^{-324}` round to 0, those within
-    :math:`2^{-54}` of 1 round to 1 (the underflow this involves is the correctly rounded
-    result and raises no floating-point warning).
+    double. The result is exactly 1 for :math:`z > 53 \log 2 \approx 36.74` (where
+    :math:`1 + e^{-z}` rounds to 1) and exactly 0 below :math:`z \approx -745.13`; the
+    underflow this involves raises no floating-point warning.
 
     Parameters
     ----------
@@ -193,7 +176,6 @@ def sigmoid(z: npt.ArrayLike) -> FloatArray:
     z = _real_array("z", z)
     with np.errstate(under="ignore"):  # exp(-|z|) below the doubles: 0 is the rounded value
         small = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
-        # One rounding each: 1 / (1 + e^-z) for z >= 0, e^z / (1 + e^z) for z < 0.
         return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
 
 
@@ -304,6 +286,40 @@ def _shift_logits(eta: FloatArray, grad: FloatArray, eps: float) -> FloatArray:
     return np.clip(eta - step, -LOGIT_BOUND, LOGIT_BOUND)
 
 
+def _logit_path(gradient: LogitGradient, eta0: FloatArray, eps: float, steps: int) -> FloatArray:
+    """The logits of ``eta^t = eta^(t-1) - eps * gradient(eta^(t-1), t - 1)``, checked args."""
+    logits = np.empty((steps + 1, *eta0.shape))
+    logits[0] = eta0
+    for t in range(1, steps + 1):
+        logits[t] = _shift_logits(logits[t - 1], gradient(logits[t - 1], t - 1), eps)
+    return logits
+
+
+def _descend_in_logits(
+    grad_f: GradientMap, x0: FloatArray, step: float, steps: int, *, chain_rule: bool
+) -> FloatArray:
+    r"""The iterates :math:`x^t = \sigma(\eta^t)` of a descent on :math:`\eta`, checked args.
+
+    The gradient in :math:`x` is taken at :math:`x^0` itself first (:math:`\sigma(\eta^0)`
+    may differ from it by a rounding); with ``chain_rule`` it is multiplied by
+    :math:`dx/d\eta = \sigma(\eta)\sigma(-\eta)` (accurate next to both edges), which makes
+    gradient descent on :math:`F(\eta) = f(\sigma(\eta))` out of mirror descent.
+    """
+
+    def gradient(eta: FloatArray, t: int) -> FloatArray:
+        grad = _gradient(grad_f, x0 if t == 0 else sigmoid(eta), t)
+        if not chain_rule:
+            return grad
+        # dx/deta may be 0 at the float edges: then there is no step even for an infinite
+        # gradient (inf * 0 -> 0), and tiny products round to 0.
+        with np.errstate(invalid="ignore", under="ignore"):
+            return np.nan_to_num(sigmoid(eta) * sigmoid(-eta) * grad, nan=0.0)
+
+    iterates = sigmoid(_logit_path(gradient, logit(x0), step, steps))
+    iterates[0] = x0
+    return iterates
+
+
 def prox_step(x0: npt.ArrayLike, grad: npt.ArrayLike, eps: float) -> FloatArray:
     r"""The proximal (mirror) step :math:`\sigma(\operatorname{logit}(x^0) - \varepsilon g)`.
 
@@ -344,9 +360,8 @@ def prox_step(x0: npt.ArrayLike, grad: npt.ArrayLike, eps: float) -> FloatArray:
     """
     x0 = _open_unit("x0", x0)
     grad = _real_array("grad", grad)
-    if grad.shape != x0.shape:
-        raise ValueError(f"x0 and grad must have the same shape, got {x0.shape} and {grad.shape}")
-    eps = _positive("eps", eps)
+    same_shape("x0", x0, "grad", grad)
+    eps = in_range("eps", eps, 0.0, low_open=True)
     return sigmoid(_shift_logits(logit(x0), grad, eps))
 
 
@@ -406,18 +421,8 @@ def mirror_descent(grad_f: GradientMap, x0: npt.ArrayLike, eps: float, steps: in
     >>> np.allclose(xs[:, 0], sigmoid(np.arange(4.0)))  # eta^t = t: linear in logit space
     True
     """
-    _check_callable(grad_f)
-    x0 = _open_unit("x0", x0)
-    eps = _positive("eps", eps)
-    steps = as_int("steps", steps, 0)
-
-    def grad_in_x(eta: FloatArray, t: int) -> FloatArray:
-        # The first gradient is taken at x0 itself, not at sigmoid(logit(x0)) (one rounding).
-        return _gradient(grad_f, x0 if t == 0 else sigmoid(eta), t)
-
-    iterates = sigmoid(_logit_path(grad_in_x, logit(x0), eps, steps))
-    iterates[0] = x0
-    return iterates
+    eps, steps = _iteration_args(grad_f, "eps", eps, steps)
+    return _descend_in_logits(grad_f, _open_unit("x0", x0), eps, steps, chain_rule=False)
 
 
 def mirror_descent_logits(
@@ -432,8 +437,7 @@ def mirror_descent_logits(
     Parameters
     ----------
     grad_f : Callable
-        ``grad_f(x)`` returns :math:`\nabla f(x)` at :math:`x = \sigma(\eta)`, as in
-        :func:`mirror_descent`.
+        As in :func:`mirror_descent`; called at :math:`x = \sigma(\eta)`.
     eta0 : ArrayLike
         The starting logits, finite.
     eps : float
@@ -450,7 +454,7 @@ def mirror_descent_logits(
     Raises
     ------
     TypeError, ValueError
-        As :func:`mirror_descent`, with ``eta0`` (any finite reals) for ``x0``.
+        As :func:`mirror_descent`, with ``eta0`` for ``x0``.
 
     Examples
     --------
@@ -461,266 +465,9 @@ def mirror_descent_logits(
     >>> float(down[-1]), float(sigmoid(-down[-1]))  # 1 - x = sigma(-30), back inside
     (30.0, 9.35762e-14)
     """
-    _check_callable(grad_f)
+    eps, steps = _iteration_args(grad_f, "eps", eps, steps)
     eta0 = as_float_array("eta0", eta0)
-    eps = _positive("eps", eps)
-    steps = as_int("steps", steps, 0)
     return _logit_path(lambda eta, t: _gradient(grad_f, sigmoid(eta), t), eta0, eps, steps)
-
-
-def _logit_path(
-    grad_in_z: Callable[[FloatArray, int], FloatArray],
-    eta0: FloatArray,
-    eps: float,
-    steps: int,
-) -> FloatArray:
-    """The logits of mirror descent on the unit box; arguments already checked.
-
-    ``grad_in_z(eta, t)`` is the (checked) gradient with respect to ``z = sigmoid(eta)`` at
-    step ``t``.
-    """
-    logits = np.empty((steps + 1, *eta0.shape))
-    logits[0] = eta0
-    for t in range(1, steps + 1):
-        logits[t] = _shift_logits(logits[t - 1], grad_in_z(logits[t - 1], t - 1), eps)
-    return logits
-
-
-def box_mirror_descent(
-    grad_f: GradientMap,
-    x0: npt.ArrayLike,
-    lower: npt.ArrayLike,
-    upper: npt.ArrayLike,
-    eps: float,
-    steps: int,
-) -> FloatArray:
-    r"""Mirror descent on a box :math:`[l, u]`, coordinate by coordinate.
-
-    With :math:`x = l + (u - l) \odot z` the box becomes :math:`[0, 1]^n`, the divergence is
-    :math:`\sum_i D(z_i, z_i^0)` and the gradient in :math:`z` is
-    :math:`(u - l) \odot \nabla f(x)` (chain rule), so
-
-    .. math::
-
-        \eta^t = \eta^{t-1} - \varepsilon\,(u - l) \odot \nabla f(x^{t-1}),
-        \qquad x^t = l + (u - l) \odot \sigma(\eta^t).
-
-    Parameters
-    ----------
-    grad_f : Callable
-        ``grad_f(x)`` returns :math:`\nabla f(x)`, of the shape of ``x0``; no NaN.
-    x0 : ArrayLike
-        The start, strictly inside the box: :math:`l_i < x^0_i < u_i`.
-    lower, upper : ArrayLike
-        The edges :math:`l < u`, finite, broadcast to the shape of ``x0``.
-    eps : float
-        The step size :math:`\varepsilon > 0` (in logit units per unit of the gradient in
-        :math:`z`).
-    steps : int
-        The number of steps, at least 0.
-
-    Returns
-    -------
-    numpy.ndarray
-        The iterates, shape ``(steps + 1, *x0.shape)``, each in :math:`[l, u]`.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`mirror_descent`; also if ``lower < upper`` fails somewhere, the edges do
-        not broadcast to the shape of ``x0``, or ``x0`` is not strictly inside.
-
-    Examples
-    --------
-    >>> xs = box_mirror_descent(lambda x: x - 5.0, [0.0, 3.0], -1.0, [2.0, 4.0], 1.0, 40)
-    >>> xs[-1].round(6)  # the minimiser of |x - 5|^2 / 2 on [-1, 2] x [-1, 4]
-    array([2., 4.])
-    """
-    _check_callable(grad_f)
-    x0 = as_float_array("x0", x0)
-    lower, upper = as_float_array("lower", lower), as_float_array("upper", upper)
-    try:
-        lower = np.broadcast_to(lower, x0.shape).copy()
-        upper = np.broadcast_to(upper, x0.shape).copy()
-    except ValueError:
-        raise ValueError(
-            f"lower and upper must broadcast to the shape of x0, {x0.shape}, "
-            f"got {lower.shape} and {upper.shape}"
-        ) from None
-    if np.any(lower >= upper):
-        raise ValueError(
-            f"lower must be < upper in every coordinate, got {int(np.sum(lower >= upper))} "
-            "coordinates with lower >= upper"
-        )
-    if np.any((x0 <= lower) | (x0 >= upper)):
-        raise ValueError(
-            "x0 must lie strictly inside the box (lower < x0 < upper), got "
-            f"{int(np.sum((x0 <= lower) | (x0 >= upper)))} coordinates outside or on an edge"
-        )
-    eps = _positive("eps", eps)
-    steps = as_int("steps", steps, 0)
-    return _box_path(grad_f, x0, lower, upper, eps, steps)
-
-
-def _box_path(
-    grad_f: GradientMap,
-    x0: FloatArray,
-    lower: FloatArray,
-    upper: FloatArray,
-    eps: float,
-    steps: int,
-) -> FloatArray:
-    """The iterates of :func:`box_mirror_descent`; the arguments are checked already."""
-    width = upper - lower
-
-    def to_box(eta: FloatArray) -> FloatArray:
-        # lower + width * z can miss [lower, upper] by a rounding: clip that rounding only;
-        # products below the doubles round to 0.
-        with np.errstate(under="ignore"):
-            return np.clip(lower + width * sigmoid(eta), lower, upper)
-
-    def grad_in_z(eta: FloatArray, t: int) -> FloatArray:
-        with np.errstate(under="ignore"):
-            x = x0 if t == 0 else to_box(eta)  # the first gradient at x0 itself
-            return width * _gradient(grad_f, x, t)  # chain rule: dx/dz = width
-
-    with np.errstate(under="ignore"):
-        eta0 = logit((x0 - lower) / width)
-    iterates = to_box(_logit_path(grad_in_z, eta0, eps, steps))
-    iterates[0] = x0
-    return iterates
-
-
-# --- an adversarial attack ----------------------------------------------------------------
-
-
-def mirror_descent_attack(
-    x: npt.ArrayLike,
-    grad_fn: GradientMap,
-    eps: float,
-    step_size: float,
-    steps: int,
-    *,
-    clip: tuple[float, float] = (0.0, 1.0),
-    start: npt.ArrayLike | None = None,
-) -> FloatArray:
-    r"""An :math:`\ell_\infty` attack by mirror ascent on each pixel's box.
-
-    Every input :math:`x_i` may move within :math:`[l_i, u_i]`, with
-    :math:`l_i = \max(\text{low}, x_i - \varepsilon)` and
-    :math:`u_i = \min(\text{high}, x_i + \varepsilon)`. This is the intersection of the
-    :math:`\ell_\infty` ball with the valid range, the same set as
-    :func:`seminar.attacks.pgd`. On this box (an affine image of :math:`[0, 1]^d`) the loss
-    is *increased* by mirror ascent, as in :func:`box_mirror_descent`, one example at a
-    time: with :math:`G = (u - l) \odot \nabla_x L` the gradient in the box coordinates
-    :math:`z`,
-
-    .. math::
-
-        \eta^t = \eta^{t-1} + \text{step\_size} \cdot G / \|G\|_\infty ,
-        \qquad x^t = l + (u - l) \odot \sigma(\eta^t).
-
-    Dividing by :math:`\|G\|_\infty`, per example, makes the step size a number of logit
-    units (the pixel with the largest :math:`|G_i|` moves its logit by exactly
-    ``step_size``), independent of how small the gradient of a confidently classified
-    example is; an example with a zero gradient does not move.
-
-    The default start is the centre of every pixel's box (:math:`\eta^0 = 0`):
-    the minimiser of the entropy, from which every point of the box is within a
-    divergence of :math:`\log 2` per pixel. It equals ``x`` wherever the ball is not cut
-    by the valid range. ``x`` itself is no valid start when it lies on an edge of its
-    box (a pixel at 0 or 1), where the logit is infinite.
-
-    Parameters
-    ----------
-    x : ArrayLike
-        Clean inputs in the box ``clip``, shape ``(n, ...)``: the first axis indexes
-        examples.
-    grad_fn : Callable
-        ``grad_fn(x_adv)`` returns the gradient of the loss to *increase* at ``x_adv``
-        (of ``x``'s shape, one row per example), finite.
-    eps : float
-        The :math:`\ell_\infty` radius, ``>= 0``; ``0`` returns ``x`` at every step.
-    step_size : float
-        The step in logit units, ``> 0``.
-    steps : int
-        The number of steps, ``>= 0``.
-    clip : tuple of float
-        The range ``(low, high)`` of valid inputs, ``low < high``.
-        Default ``(0.0, 1.0)``.
-    start : ArrayLike or None
-        The first iterate, strictly inside every pixel's box; ``None`` (default) for the
-        centre of the box.
-
-    Returns
-    -------
-    numpy.ndarray
-        The iterates :math:`x^0, \dots, x^{\mathrm{steps}}`, shape
-        ``(steps + 1, *x.shape)``, each inside the ball and the valid range; the last
-        one is the attack.
-
-    Raises
-    ------
-    TypeError
-        If ``grad_fn`` is not callable or an argument is not real.
-    ValueError
-        If ``x`` is not finite or outside ``clip``, ``eps < 0``, ``step_size <= 0``,
-        ``steps < 0``, ``clip`` is not a pair with ``low < high``, ``start`` is not
-        strictly inside the boxes, or ``grad_fn`` returns a non-finite value or an array
-        of another shape.
-
-    Examples
-    --------
-    Raise :math:`L(x) = x_1 - x_2` on one example with pixels 0 and 0.5, eps 0.2:
-
-    >>> path = mirror_descent_attack([[0.0, 0.5]], lambda x: np.tile([1.0, -1.0], (len(x), 1)),
-    ...                              0.2, 1.0, 40)
-    >>> path[0], path[-1].round(6)  # from the box centres to the best corner
-    (array([[0.1, 0.5]]), array([[0.2, 0.3]]))
-    """
-    if not callable(grad_fn):
-        raise TypeError(f"grad_fn must be callable, got {type(grad_fn).__name__}")
-    if not isinstance(clip, tuple | list) or len(clip) != 2:
-        raise ValueError(f"clip must be a pair (low, high), got {clip!r}")
-    low, high = in_range("clip[0]", clip[0]), in_range("clip[1]", clip[1])
-    if not low < high:
-        raise ValueError(f"clip must have low < high, got {clip!r}")
-    inputs = as_float_array("x", x)
-    if inputs.ndim == 0:
-        raise ValueError("x must have a first axis that indexes examples, got a scalar")
-    _within("x", inputs, low, high, open_=False)
-    radius = in_range("eps", eps, 0.0)
-    step_size = _positive("step_size", step_size)
-    steps = as_int("steps", steps, 0)
-    if radius == 0.0:  # the box is the point x: nothing can move
-        return np.repeat(inputs[None], steps + 1, axis=0)
-    lower, upper = np.maximum(inputs - radius, low), np.minimum(inputs + radius, high)
-    x0 = (lower + upper) / 2.0 if start is None else as_float_array("start", start)
-    if x0.shape != inputs.shape or np.any((x0 <= lower) | (x0 >= upper)):
-        raise ValueError(
-            f"start must have the shape of x, {inputs.shape}, and lie strictly inside "
-            "every pixel's box (lower < start < upper)"
-        )
-    width = upper - lower
-    example_axes = tuple(range(1, inputs.ndim))
-    calls = iter(range(steps + 1))
-
-    def descent_direction(x_adv: FloatArray) -> FloatArray:
-        t = next(calls)
-        gradient = np.asarray(grad_fn(x_adv))
-        if gradient.shape != inputs.shape or not np.all(np.isfinite(gradient)):
-            raise ValueError(
-                f"grad_fn must return finite values of the shape of x, {inputs.shape}, "
-                f"got shape {gradient.shape} at iterate {t}"
-                + ("" if gradient.shape != inputs.shape else " with non-finite entries")
-            )
-        in_z = width * gradient
-        scale = np.max(np.abs(in_z), axis=example_axes, keepdims=True)
-        scale = np.where(scale > 0.0, scale, 1.0)  # a zero gradient gives no step
-        # box_mirror_descent multiplies by width again: descend on -loss, |G|_inf = 1.
-        return -gradient / scale
-
-    return _box_path(descent_direction, x0, lower, upper, step_size, steps)
 
 
 # --- the methods it is compared with -----------------------------------------------------
@@ -761,10 +508,8 @@ def projected_gradient_descent(
     >>> projected_gradient_descent(lambda x: x - 1.5, 0.25, 0.5, 3)  # optimum on the edge 1
     array([0.25 , 0.875, 1.   , 1.   ])
     """
-    _check_callable(grad_f)
+    step, steps = _iteration_args(grad_f, "step", step, steps)
     x0 = _within("x0", as_float_array("x0", x0), 0.0, 1.0, open_=False)
-    step = _positive("step", step)
-    steps = as_int("steps", steps, 0)
     iterates = np.empty((steps + 1, *x0.shape))
     iterates[0] = x0
     for t in range(1, steps + 1):
@@ -788,10 +533,10 @@ def reparameterized_gradient_descent(
 
         \eta^t = \eta^{t-1} - \alpha\, x^{t-1} (1 - x^{t-1})\, \nabla f(x^{t-1}),
 
-    with :math:`x (1 - x)` computed as :math:`\sigma(\eta)\sigma(-\eta)` (accurate next to
-    both edges) and :math:`\eta` clipped to :math:`[-L, L]` as in :func:`mirror_descent`.
-    The factor :math:`x(1 - x)` is what mirror descent drops: it is the Fisher information
-    of :math:`\mathrm{Ber}(\sigma(\eta))`, and dividing by it gives the natural gradient.
+    with :math:`x (1 - x)` computed as :math:`\sigma(\eta)\sigma(-\eta)` and :math:`\eta`
+    clipped to :math:`[-L, L]` as in :func:`mirror_descent`. The factor :math:`x(1 - x)` is
+    what mirror descent drops: it is the Fisher information of :math:`\mathrm{Ber}(\sigma(\eta))`,
+    and dividing by it gives the natural gradient.
 
     Parameters
     ----------
@@ -799,7 +544,7 @@ def reparameterized_gradient_descent(
         ``grad_f(x)`` returns :math:`\nabla f(x)` (the gradient in :math:`x`, not in
         :math:`\eta`), of the shape of ``x0``; no NaN.
     x0 : ArrayLike
-        The start, every entry in :math:`(0, 1)`.
+        The start, every entry in the open interval :math:`(0, 1)`.
     step : float
         The step size :math:`\alpha > 0`.
     steps : int
@@ -820,22 +565,8 @@ def reparameterized_gradient_descent(
     >>> reparameterized_gradient_descent(lambda x: -np.ones_like(x), 0.5, 4.0, 3)
     array([0.5       , 0.73105858, 0.85649121, 0.9070473 ])
     """
-    _check_callable(grad_f)
-    x0 = _open_unit("x0", x0)
-    step = _positive("step", step)
-    steps = as_int("steps", steps, 0)
-    iterates = np.empty((steps + 1, *x0.shape))
-    iterates[0] = x0
-    eta = logit(x0)
-    for t in range(1, steps + 1):
-        grad = _gradient(grad_f, iterates[t - 1], t - 1)
-        # sigma'(eta) = sigma(eta) sigma(-eta) may be 0 at the float edges: then there is no
-        # step even for an infinite gradient (inf * 0), and tiny products round to 0.
-        with np.errstate(invalid="ignore", under="ignore"):
-            chain = np.nan_to_num(sigmoid(eta) * sigmoid(-eta) * grad, nan=0.0)
-        eta = _shift_logits(eta, chain, step)
-        iterates[t] = sigmoid(eta)
-    return iterates
+    step, steps = _iteration_args(grad_f, "step", step, steps)
+    return _descend_in_logits(grad_f, _open_unit("x0", x0), step, steps, chain_rule=True)
 
 
 def box_quadratic_minimizer(hessian: npt.ArrayLike, center: npt.ArrayLike) -> FloatArray:
@@ -895,3 +626,125 @@ def box_quadratic_minimizer(hessian: npt.ArrayLike, center: npt.ArrayLike) -> Fl
             if value < best_value:
                 best, best_value = x, value
     return best
+
+
+# --- an adversarial attack ----------------------------------------------------------------
+
+
+def mirror_descent_attack(
+    x: npt.ArrayLike,
+    grad_fn: GradientMap,
+    eps: float,
+    step_size: float,
+    steps: int,
+    *,
+    start: npt.ArrayLike | None = None,
+) -> FloatArray:
+    r"""An :math:`\ell_\infty` attack by mirror ascent on each pixel's box.
+
+    Every input :math:`x_i \in [0, 1]` may move within :math:`[l_i, u_i]`, with
+    :math:`l_i = \max(0, x_i - \varepsilon)` and :math:`u_i = \min(1, x_i + \varepsilon)`:
+    the intersection of the :math:`\ell_\infty` ball with the valid range, the set of
+    :func:`seminar.attacks.pgd`. With :math:`x = l + (u - l) \odot \sigma(\eta)` this box is
+    :math:`[0, 1]^d` in the coordinates :math:`z = \sigma(\eta)`, where the gradient of the
+    loss is :math:`G = (u - l) \odot \nabla_x L` (chain rule). Mirror *ascent* there, one
+    example at a time, is
+
+    .. math::
+
+        \eta^t = \eta^{t-1} + \text{step\_size} \cdot G / \|G\|_\infty ,
+        \qquad x^t = l + (u - l) \odot \sigma(\eta^t).
+
+    Dividing by :math:`\|G\|_\infty`, per example, makes the step size a number of logit
+    units (the pixel with the largest :math:`|G_i|` moves its logit by exactly
+    ``step_size``), independent of how small the gradient of a confidently classified
+    example is; an example with a zero gradient does not move.
+
+    The default start is the centre of every pixel's box (:math:`\eta^0 = 0`), the
+    minimiser of the entropy, from which every point of the box is within a divergence of
+    :math:`\log 2` per pixel. It equals ``x`` wherever the ball is not cut by the valid
+    range. ``x`` itself is no valid start when a pixel lies on an edge of its box (at 0 or
+    1), where the logit is infinite.
+
+    Parameters
+    ----------
+    x : ArrayLike
+        Clean inputs in :math:`[0, 1]`, shape ``(n, ...)``: the first axis indexes examples.
+    grad_fn : Callable
+        ``grad_fn(x_adv)`` returns the gradient of the loss to *increase* at ``x_adv``
+        (of ``x``'s shape, one row per example), finite.
+    eps : float
+        The :math:`\ell_\infty` radius, ``>= 0``; ``0`` returns ``x`` at every step.
+    step_size : float
+        The step in logit units, ``> 0``.
+    steps : int
+        The number of steps, ``>= 0``.
+    start : ArrayLike or None
+        The first iterate, strictly inside every pixel's box; ``None`` (default) for the
+        centre of the box.
+
+    Returns
+    -------
+    numpy.ndarray
+        The iterates :math:`x^0, \dots, x^{\mathrm{steps}}`, shape
+        ``(steps + 1, *x.shape)``, each inside the ball and :math:`[0, 1]`; the last one is
+        the attack.
+
+    Raises
+    ------
+    TypeError
+        If ``grad_fn`` is not callable or an argument is not real.
+    ValueError
+        If ``x`` is not finite or outside :math:`[0, 1]`, ``eps < 0``, ``step_size <= 0``,
+        ``steps < 0``, ``start`` is not strictly inside the boxes, or ``grad_fn`` returns a
+        non-finite value or an array of another shape.
+
+    Examples
+    --------
+    Raise :math:`L(x) = x_1 - x_2` on one example with pixels 0 and 0.5, eps 0.2:
+
+    >>> path = mirror_descent_attack([[0.0, 0.5]], lambda x: np.tile([1.0, -1.0], (len(x), 1)),
+    ...                              0.2, 1.0, 40)
+    >>> path[0], path[-1].round(6)  # from the box centres to the best corner
+    (array([[0.1, 0.5]]), array([[0.2, 0.3]]))
+    """
+    if not callable(grad_fn):
+        raise TypeError(f"grad_fn must be callable, got {type(grad_fn).__name__}")
+    inputs = _within("x", as_float_array("x", x), 0.0, 1.0, open_=False)
+    if inputs.ndim == 0:
+        raise ValueError("x must have a first axis that indexes examples, got a scalar")
+    radius = in_range("eps", eps, 0.0)
+    step_size = in_range("step_size", step_size, 0.0, low_open=True)
+    steps = as_int("steps", steps, 0)
+    if radius == 0.0:  # the box is the point x: nothing can move
+        return np.repeat(inputs[None], steps + 1, axis=0)
+    lower, upper = np.maximum(inputs - radius, 0.0), np.minimum(inputs + radius, 1.0)
+    width = upper - lower
+    x0 = (lower + upper) / 2.0 if start is None else as_float_array("start", start)
+    if x0.shape != inputs.shape or np.any((x0 <= lower) | (x0 >= upper)):
+        raise ValueError(
+            f"start must have the shape of x, {inputs.shape}, and lie strictly inside "
+            "every pixel's box (lower < start < upper)"
+        )
+
+    def to_box(eta: FloatArray) -> FloatArray:
+        # lower + width * z can miss [lower, upper] by a rounding: clip that rounding only.
+        with np.errstate(under="ignore"):  # products below the doubles round to 0
+            return np.clip(lower + width * sigmoid(eta), lower, upper)
+
+    example_axes = tuple(range(1, inputs.ndim))
+
+    def descent_direction(eta: FloatArray, t: int) -> FloatArray:
+        x_adv = x0 if t == 0 else to_box(eta)  # the first gradient at the start itself
+        name = f"grad_fn(x_adv) at iterate {t}"
+        gradient = as_float_array(name, grad_fn(x_adv.copy()))
+        same_shape("x", inputs, name, gradient)
+        in_z = width * gradient  # G: the gradient in the box coordinates
+        scale = np.max(np.abs(in_z), axis=example_axes, keepdims=True)
+        return -in_z / np.where(scale > 0.0, scale, 1.0)  # ascent; a zero gradient: no step
+
+    with np.errstate(under="ignore"):  # a start within a subnormal of an edge: still valid
+        eta0 = logit((x0 - lower) / width)
+    iterates = to_box(_logit_path(descent_direction, eta0, step_size, steps))
+    iterates[0] = x0
+    return iterates

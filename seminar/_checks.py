@@ -20,8 +20,10 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def as_float_array(name: str, value: npt.ArrayLike) -> FloatArray:
+def as_float_array(name: str, value: npt.ArrayLike, *, allow_infinite: bool = False) -> FloatArray:
     """``value`` as a float64 array; real numbers only, every entry finite.
+
+    With ``allow_infinite``, the limits +-inf pass and only NaN is an error.
 
     >>> as_float_array("g", [1, 2])
     array([1., 2.])
@@ -36,6 +38,11 @@ def as_float_array(name: str, value: npt.ArrayLike) -> FloatArray:
     ):
         raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
     array = array.astype(np.float64, copy=True)
+    if allow_infinite:
+        nans = int(np.count_nonzero(np.isnan(array)))
+        if nans:
+            raise ValueError(f"{name} must not be NaN, got {nans} NaN entries out of {array.size}")
+        return array
     bad = int(np.count_nonzero(~np.isfinite(array)))
     if bad:
         raise ValueError(

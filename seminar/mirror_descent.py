@@ -87,20 +87,6 @@ LogitGradient = Callable[[FloatArray, int], FloatArray]
 # --- argument checks -------------------------------------------------------------------
 
 
-def _real_array(name: str, value: npt.ArrayLike) -> FloatArray:
-    """``value`` as float64 like ``as_float_array``, but with the limits +-inf allowed."""
-    try:
-        return as_float_array(name, value)
-    except ValueError:  # some entry is NaN or infinite: only NaN is an error here
-        array = np.array(value, dtype=np.float64)
-        nans = int(np.count_nonzero(np.isnan(array)))
-        if nans:
-            raise ValueError(
-                f"{name} must not be NaN, got {nans} NaN entries out of {array.size}"
-            ) from None
-        return array
-
-
 def _within(name: str, array: FloatArray, low: float, high: float, *, open_: bool) -> FloatArray:
     """Raise unless every entry of ``array`` lies in ``(low, high)`` (or ``[low, high]``)."""
     outside = (array <= low) | (array >= high) if open_ else (array < low) | (array > high)
@@ -133,7 +119,8 @@ def _iteration_args(
 def _gradient(grad_f: GradientMap, x: FloatArray, t: int) -> FloatArray:
     """``grad_f(x)`` at iterate ``t``, checked: real, the shape of ``x``, no NaN (+-inf allowed)."""
     name = f"grad_f(x) at iterate {t}"
-    gradient = _real_array(name, grad_f(x.copy()))  # a copy: grad_f must not change the iterate
+    # A copy: grad_f must not change the iterate.
+    gradient = as_float_array(name, grad_f(x.copy()), allow_infinite=True)
     if gradient.shape != x.shape:
         raise ValueError(f"{name} must have the shape of x, {x.shape}, got {gradient.shape}")
     return gradient
@@ -173,7 +160,7 @@ def sigmoid(z: npt.ArrayLike) -> FloatArray:
     >>> sigmoid([-1000.0, -40.0, 0.0, 40.0, 1000.0])
     array([0.00000000e+00, 4.24835426e-18, 5.00000000e-01, 1.00000000e+00, 1.00000000e+00])
     """
-    z = _real_array("z", z)
+    z = as_float_array("z", z, allow_infinite=True)
     with np.errstate(under="ignore"):  # exp(-|z|) below the doubles: 0 is the rounded value
         small = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
         return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
@@ -208,7 +195,7 @@ def logit(p: npt.ArrayLike) -> FloatArray:
     >>> logit([0.5, 0.75, 1e-300, 1.0])
     array([   0.        ,    1.09861229, -690.7755279 ,           inf])
     """
-    p = _within("p", _real_array("p", p), 0.0, 1.0, open_=False)
+    p = _within("p", as_float_array("p", p, allow_infinite=True), 0.0, 1.0, open_=False)
     # log(0) = -inf is the limit we want; log1p(-p) of a subnormal p underflows correctly.
     with np.errstate(divide="ignore", under="ignore"):
         return np.log(p) - np.log1p(-p)
@@ -359,7 +346,7 @@ def prox_step(x0: npt.ArrayLike, grad: npt.ArrayLike, eps: float) -> FloatArray:
     1.0
     """
     x0 = _open_unit("x0", x0)
-    grad = _real_array("grad", grad)
+    grad = as_float_array("grad", grad, allow_infinite=True)
     same_shape("x0", x0, "grad", grad)
     eps = in_range("eps", eps, 0.0, low_open=True)
     return sigmoid(_shift_logits(logit(x0), grad, eps))

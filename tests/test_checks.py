@@ -29,6 +29,14 @@ def test_non_finite_entries_are_rejected_by_name(bad):
         as_float_array("grad", bad)
 
 
+def test_infinities_pass_where_allowed_but_nan_never_does():
+    np.testing.assert_array_equal(
+        as_float_array("z", [-np.inf, 0, np.inf], allow_infinite=True), [-np.inf, 0.0, np.inf]
+    )
+    with pytest.raises(ValueError, match="z must not be NaN, got 1 NaN entries out of 2"):
+        as_float_array("z", [np.inf, np.nan], allow_infinite=True)
+
+
 @pytest.mark.parametrize("bad", [["a", "b"], [True, False], [1 + 2j], [None]])
 def test_non_real_arrays_are_a_type_error(bad):
     with pytest.raises(TypeError, match="x must be an array of real numbers"):

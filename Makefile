@@ -5,12 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_TOOLS := node_modules/.installed
 BUILDDIR := _build
 SPHINXOPTS ?= -n -W --keep-going
 SPHINX := $(BIN)/sphinx-build $(SPHINXOPTS) -c . docs
 PORT ?= 8000
 
-.PHONY: help venv html doctest lint format test serve bench screenshots system-deps lock clean distclean
+.PHONY: help venv node-tools html doctest lint format test serve bench screenshots system-deps lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,6 +24,12 @@ $(INSTALLED): requirements.lock pyproject.toml docs/_ext/offline_mathjax.py
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python docs/_ext/offline_mathjax.py
+	touch $@
+
+node-tools: $(NODE_TOOLS)  ## install axe-core and Lighthouse from package-lock.json into node_modules
+
+$(NODE_TOOLS): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
 html: $(INSTALLED)  ## execute every page and build the site into _build/html
@@ -41,13 +48,13 @@ format: $(INSTALLED)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint html doctest  ## lint, strict build, page doctests, then pytest (unit, property, doctest, build, browser)
+test: lint html doctest $(NODE_TOOLS)  ## lint, strict build, page doctests, then pytest (unit, property, doctest, build, browser)
 	$(BIN)/python -m pytest
 
 serve: html  ## preview the site on http://127.0.0.1:$(PORT)
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
 
-bench: $(INSTALLED)  ## time a clean build and a no-op rebuild
+bench: $(INSTALLED) $(NODE_TOOLS)  ## time a clean build and a no-op rebuild
 	$(BIN)/python benchmarks/build_time.py
 
 screenshots: html  ## screenshots of every page (desktop, phone, dark) into _build/screenshots
@@ -66,5 +73,5 @@ lock:  ## re-resolve the newest versions into requirements.lock
 clean:  ## remove the site and the execution cache (keeps .venv)
 	rm -rf $(BUILDDIR)
 
-distclean: clean  ## also remove .venv
-	rm -rf $(VENV)
+distclean: clean  ## also remove .venv and node_modules
+	rm -rf $(VENV) node_modules

@@ -11,7 +11,7 @@ SPHINXOPTS ?= -n -W --keep-going
 SPHINX := $(BIN)/sphinx-build $(SPHINXOPTS) -c . docs
 PORT ?= 8000
 
-.PHONY: help venv node-tools html doctest lint format test serve bench screenshots system-deps lock clean distclean
+.PHONY: help venv node-tools html doctest lint format test serve dist bench screenshots system-deps lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,9 @@ test: lint html doctest $(NODE_TOOLS)  ## lint, strict build, page doctests, the
 
 serve: html  ## preview the site on http://127.0.0.1:$(PORT)
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
+
+dist: html  ## zip the site for offline reading into _build/seminar-05-site.zip
+	$(BIN)/python tools/dist.py $(BUILDDIR)/html $(BUILDDIR)/seminar-05-site.zip
 
 bench: $(INSTALLED) $(NODE_TOOLS)  ## time a clean build and a no-op rebuild
 	$(BIN)/python benchmarks/build_time.py

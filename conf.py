@@ -31,6 +31,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "offline_mathjax",  # docs/_ext: MathJax served from _static, no CDN
     "library_cache",  # docs/_ext: re-execute pages when seminar/ changes
+    "notebook_download",  # docs/_ext: executed notebooks in the download button
 ]
 
 exclude_patterns = ["_ext"]

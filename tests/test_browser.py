@@ -10,7 +10,8 @@ import os
 
 import pytest
 from browser import chromium, find_chromium, serve, visit
-from test_site import ASSIGNMENTS, PAGES
+from conftest import ASSIGNMENTS
+from conftest import DOCUMENTS as PAGES
 
 pytestmark = pytest.mark.browser
 

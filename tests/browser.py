@@ -32,6 +32,44 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+TIMEOUT_MS = 30_000
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+# Bring every image into view in turn (so lazy ones load) and wait until each has
+# loaded or failed (at most 10 s); then report what the reader gets.
+LOAD_IMAGES = """async () => {
+  const settled = (img) => img.complete ? Promise.resolve() : Promise.race([
+    new Promise((done) => setTimeout(done, 10000)),
+    new Promise((done) => { img.addEventListener("load", done, {once: true});
+                            img.addEventListener("error", done, {once: true}); })]);
+  for (const img of document.images) {
+    img.scrollIntoView({block: "center"});
+    if (!img.complete && !img.checkVisibility()) img.loading = "eager";  // in a closed dropdown
+    await settled(img);
+  }
+  window.scrollTo(0, 0);
+  return [...document.images].map((img) => (
+    {src: img.getAttribute("src"), alt: img.getAttribute("alt"), width: img.naturalWidth}));
+}"""
+
+# Draw each figure on a canvas at its own size and count the pixels that are not fully
+# opaque: the file's own pixels, so this holds for PNG and SVG alike.
+TRANSPARENT_PIXELS = """async () => {
+  const counts = {};
+  for (const img of document.querySelectorAll(".bd-article img")) {
+    await img.decode().catch(() => {});  // a broken image is the image test's to report
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth || img.width;
+    canvas.height = img.naturalHeight || img.height;
+    const context = canvas.getContext("2d");
+    context.drawImage(img, 0, 0, canvas.width, canvas.height);
+    const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let transparent = 0;
+    for (let alpha = 3; alpha < rgba.length; alpha += 4) transparent += rgba[alpha] < 255;
+    counts[img.getAttribute("src")] = transparent;
+  }
+  return counts;
+}"""
 
 
 def find_chromium() -> str | None:
@@ -77,11 +115,12 @@ def launch(playwright: Playwright, executable: str) -> Browser:
 
 @dataclass
 class Visit:
-    """A page opened offline, with everything that went wrong while it loaded."""
+    """A page opened offline, with everything that went wrong while it was open."""
 
     page: Page
+    path: str
     blocked: list[str] = field(default_factory=list)  # requests to any other host
-    failed: list[str] = field(default_factory=list)  # local responses >= 400
+    failed: list[str] = field(default_factory=list)  # local responses >= 400, aborted requests
     console_errors: list[str] = field(default_factory=list)
 
 
@@ -94,9 +133,11 @@ def visit(
         device_scale_factor=2 if phone else 1,
         is_mobile=phone,
         color_scheme="dark" if dark else "light",
+        permissions=["clipboard-read", "clipboard-write"],  # the copy buttons
     )
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    result = Visit(page)
+    result = Visit(page, path)
 
     def only_local(route, request: Request) -> None:
         if request.url.startswith(base):
@@ -105,32 +146,94 @@ def visit(
             result.blocked.append(request.url)
             route.abort("internetdisconnected")
 
+    def failed(request: Request) -> None:
+        if request.url.startswith(base):
+            result.failed.append(f"{request.failure} {request.url}")
+
     context.route("**/*", only_local)
     page.on("console", lambda m: m.type == "error" and result.console_errors.append(m.text))
     page.on("pageerror", lambda error: result.console_errors.append(str(error)))
     page.on("response", lambda r: r.status >= 400 and result.failed.append(f"{r.status} {r.url}"))
+    page.on("requestfailed", failed)
     page.goto(base + path, wait_until="networkidle")
-    page.evaluate("() => window.MathJax?.startup?.promise")  # resolves once math is typeset
+    wait_for_math(page)
     return result
+
+
+def wait_for_math(page: Page) -> None:
+    """Wait until MathJax has typeset the page, however and whenever it is loaded."""
+    page.wait_for_function(
+        "() => !document.querySelector('.math') || window.MathJax?.startup?.promise"
+    )
+    page.evaluate("() => window.MathJax?.startup?.promise")
+
+
+def load_images(page: Page) -> list[dict[str, object]]:
+    """Load every image of the page, lazy or not; each one's src, alt and natural width."""
+    return page.evaluate(LOAD_IMAGES)  # type: ignore[no-any-return]
+
+
+def transparent_pixels(page: Page) -> dict[str, int]:
+    """How many not fully opaque pixels each figure of the article has, by src."""
+    return page.evaluate(TRANSPARENT_PIXELS)  # type: ignore[no-any-return]
+
+
+def accessibility_violations(page: Page) -> list[tuple[str, str, str]]:
+    """axe-core's violations on the page: (rule, impact, CSS selector) for each element.
+
+    MathJax's output is left out: thousands of glyph elements per page (most of axe's
+    time) that MathJax itself makes accessible, through the MathML it adds for screen
+    readers.
+    """
+    page.add_script_tag(path=AXE)
+    found = page.evaluate(
+        """async () => {
+          const {violations} = await axe.run(
+            {exclude: [["mjx-container"]]}, {resultTypes: ["violations"]});
+          return violations.flatMap((rule) => rule.nodes.map((node) =>
+            [rule.id, node.impact, node.target.join(" ")]));
+        }"""
+    )
+    return [(rule, impact, selector) for rule, impact, selector in found]
+
+
+def follow_system_theme(page: Page, scheme: str) -> str:
+    """Switch the system's colour scheme under the open page; the theme the page shows."""
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    page.wait_for_function("s => document.documentElement.dataset.theme === s", arg=scheme)
+    return page.evaluate("document.documentElement.dataset.theme")  # type: ignore[no-any-return]
+
+
+def screenshot(page: Page, outdir: Path, path: str, variant: str) -> Path:
+    """Save a full-page PNG of ``page`` as ``<outdir>/<page>-<variant>.png``."""
+    target = outdir / f"{path.removesuffix('.html').replace('/', '-')}-{variant}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=target, full_page=True)
+    return target
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of the built site (not the theme's templates under _static)."""
+    pages = (p.relative_to(site) for p in site.rglob("*.html"))
+    return sorted(p.as_posix() for p in pages if not p.parts[0].startswith("_"))
 
 
 def screenshots(site: Path, outdir: Path) -> list[Path]:
     """Full-page screenshots of every page: desktop and phone, light and dark."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("**/*.html"))
-    pages = [p for p in pages if not p.startswith(("_", "genindex", "search", "py-modindex"))]
     written = []
     with serve(site) as base, chromium() as browser:
-        for path in pages:
+        for path in site_pages(site):
             for phone in (False, True):
-                for dark in (False, True):
-                    shot = visit(browser, base, path, phone=phone, dark=dark)
-                    name = path.removesuffix(".html").replace("/", "-")
-                    name += ("-phone" if phone else "-desktop") + ("-dark" if dark else "")
-                    target = outdir / f"{name}.png"
-                    shot.page.screenshot(path=target, full_page=True)
-                    shot.page.context.close()
-                    written.append(target)
+                opened = visit(browser, base, path, phone=phone)
+                load_images(opened.page)
+                for scheme in ("light", "dark"):
+                    follow_system_theme(opened.page, scheme)
+                    variant = ("phone" if phone else "desktop") + (
+                        "-dark" if scheme == "dark" else ""
+                    )
+                    written.append(screenshot(opened.page, outdir, path, variant))
+                opened.page.context.close()
     return written
 
 

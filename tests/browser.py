@@ -7,6 +7,7 @@ Used by tests/test_browser.py and by `make screenshots`::
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import os
@@ -128,6 +129,13 @@ def visit(
     browser: Browser, base: str, path: str, *, phone: bool = False, dark: bool = False
 ) -> Visit:
     """Open ``base + path`` with only ``base`` reachable; wait until the math is typeset."""
+    return finish_loading(start_visit(browser, base, path, phone=phone, dark=dark))
+
+
+def start_visit(
+    browser: Browser, base: str, path: str, *, phone: bool = False, dark: bool = False
+) -> Visit:
+    """Start loading ``base + path`` with only ``base`` reachable; return without waiting."""
     context = browser.new_context(
         viewport=PHONE if phone else DESKTOP,
         device_scale_factor=2 if phone else 1,
@@ -155,9 +163,41 @@ def visit(
     page.on("pageerror", lambda error: result.console_errors.append(str(error)))
     page.on("response", lambda r: r.status >= 400 and result.failed.append(f"{r.status} {r.url}"))
     page.on("requestfailed", failed)
-    page.goto(base + path, wait_until="networkidle")
-    wait_for_math(page)
+    page.goto(base + path, wait_until="commit")
     return result
+
+
+def finish_loading(visit: Visit) -> Visit:
+    """Wait until the page and what it requests have loaded and its math is typeset."""
+    visit.page.wait_for_load_state("networkidle")
+    wait_for_math(visit.page)
+    return visit
+
+
+class OneAhead:
+    """Opens pages in a known order, each while the caller works on the one before.
+
+    Loading and typesetting a long page takes seconds of a renderer process of its
+    own: started early, it overlaps with the tests of the page before.
+    """
+
+    def __init__(self, browser: Browser, base: str, order: list[str]) -> None:
+        self.browser, self.base, self.order = browser, base, order
+        self.started: dict[str, Visit] = {}
+
+    def open(self, path: str) -> Visit:
+        """``path``, loaded; the page after it in the order starts loading."""
+        current = self.started.pop(path, None) or start_visit(self.browser, self.base, path)
+        finish_loading(current)
+        following = self.order[self.order.index(path) + 1 :][:1] if path in self.order else []
+        for after in following:
+            self.started.setdefault(after, start_visit(self.browser, self.base, after))
+        return current
+
+    def close(self) -> None:
+        for unused in self.started.values():
+            unused.page.context.close()
+        self.started.clear()
 
 
 def wait_for_math(page: Page) -> None:
@@ -205,11 +245,33 @@ def follow_system_theme(page: Page, scheme: str) -> str:
 
 
 def screenshot(page: Page, outdir: Path, path: str, variant: str) -> Path:
-    """Save a full-page PNG of ``page`` as ``<outdir>/<page>-<variant>.png``."""
+    """Save a full-page PNG of ``page`` as ``<outdir>/<page>-<variant>.png``.
+
+    Straight through the DevTools protocol, to ask for Chromium's fast PNG encoder:
+    the long pages are tens of megapixels, and Playwright's screenshot takes half as
+    long again.
+    """
     target = outdir / f"{path.removesuffix('.html').replace('/', '-')}-{variant}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=target, full_page=True)
+    width, height = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    whole_page = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+    devtools = page.context.new_cdp_session(page)
+    try:
+        png = devtools.send(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "clip": whole_page,
+                "captureBeyondViewport": True,
+                "optimizeForSpeed": True,
+            },
+        )
+    finally:
+        devtools.detach()
+    target.write_bytes(base64.b64decode(png["data"]))
     return target
 
 

@@ -20,6 +20,7 @@ import pytest
 from browser import (
     DESKTOP,
     PHONE,
+    OneAhead,
     accessibility_violations,
     chromium,
     find_chromium,
@@ -74,9 +75,17 @@ def base(site):
 
 
 @pytest.fixture(scope="module")
-def opened(request, browser, base):
+def pages(browser, base):
+    """Opens the pages in the order pytest visits them (SITE_PAGES), one page ahead."""
+    ahead = OneAhead(browser, base, [f"{page}.html" for page in SITE_PAGES])
+    yield ahead
+    ahead.close()
+
+
+@pytest.fixture(scope="module")
+def opened(request, pages):
     """The page ``request.param``, opened once on a desktop screen for all its tests."""
-    page = visit(browser, base, f"{request.param}.html")
+    page = pages.open(f"{request.param}.html")
     yield page
     page.page.context.close()
 
@@ -134,7 +143,6 @@ def test_phone_screen_needs_no_sideways_scrolling(opened):
         width = opened.page.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
-        screenshot(opened.page, SCREENSHOTS, opened.path, "phone")
     finally:
         opened.page.set_viewport_size(DESKTOP)
     assert width[0] <= width[1], f"page is {width[0]} px wide on a {width[1]} px screen"

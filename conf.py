@@ -31,9 +31,11 @@ extensions = [
     "sphinxcontrib.bibtex",
     "offline_mathjax",  # docs/_ext: MathJax served from _static, no CDN
     "library_cache",  # docs/_ext: re-execute pages when seminar/ changes
+    "notebook_download",  # docs/_ext: executed notebooks in the download button
+    "accessible_toggles",  # docs/_ext: code toggles named by their visible text
 ]
 
-exclude_patterns = ["_ext"]
+exclude_patterns = ["_ext", "_templates"]
 nitpicky = True
 # No intersphinx (the build is offline), so references into numpy stay plain text.
 nitpick_ignore_regex = [("py:class", r"(numpy|npt|np)\..*"), ("py:class", r"ArrayLike")]
@@ -56,6 +58,7 @@ nb_render_markdown_format = "myst"  # Markdown outputs may hold tables and math
 html_theme = "sphinx_book_theme"
 html_title = "Seminar 5: worked solutions"
 html_static_path = [str(ROOT / "docs" / "_static")]
+templates_path = [str(ROOT / "docs" / "_templates")]  # one theme component, see its comment
 html_css_files = ["site.css"]
 html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 # Light or dark as the reader's system prefers (left unset, the theme logs a console error).

@@ -7,6 +7,7 @@ Used by tests/test_browser.py and by `make screenshots`::
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import os
@@ -32,6 +33,44 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+TIMEOUT_MS = 30_000
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+
+# Bring every image into view in turn (so lazy ones load) and wait until each has
+# loaded or failed (at most 10 s); then report what the reader gets.
+LOAD_IMAGES = """async () => {
+  const settled = (img) => img.complete ? Promise.resolve() : Promise.race([
+    new Promise((done) => setTimeout(done, 10000)),
+    new Promise((done) => { img.addEventListener("load", done, {once: true});
+                            img.addEventListener("error", done, {once: true}); })]);
+  for (const img of document.images) {
+    img.scrollIntoView({block: "center"});
+    if (!img.complete && !img.checkVisibility()) img.loading = "eager";  // in a closed dropdown
+    await settled(img);
+  }
+  window.scrollTo(0, 0);
+  return [...document.images].map((img) => (
+    {src: img.getAttribute("src"), alt: img.getAttribute("alt"), width: img.naturalWidth}));
+}"""
+
+# Draw each figure on a canvas at its own size and count the pixels that are not fully
+# opaque: the file's own pixels, so this holds for PNG and SVG alike.
+TRANSPARENT_PIXELS = """async () => {
+  const counts = {};
+  for (const img of document.querySelectorAll(".bd-article img")) {
+    await img.decode().catch(() => {});  // a broken image is the image test's to report
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth || img.width;
+    canvas.height = img.naturalHeight || img.height;
+    const context = canvas.getContext("2d");
+    context.drawImage(img, 0, 0, canvas.width, canvas.height);
+    const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let transparent = 0;
+    for (let alpha = 3; alpha < rgba.length; alpha += 4) transparent += rgba[alpha] < 255;
+    counts[img.getAttribute("src")] = transparent;
+  }
+  return counts;
+}"""
 
 
 def find_chromium() -> str | None:
@@ -77,11 +116,12 @@ def launch(playwright: Playwright, executable: str) -> Browser:
 
 @dataclass
 class Visit:
-    """A page opened offline, with everything that went wrong while it loaded."""
+    """A page opened offline, with everything that went wrong while it was open."""
 
     page: Page
+    path: str
     blocked: list[str] = field(default_factory=list)  # requests to any other host
-    failed: list[str] = field(default_factory=list)  # local responses >= 400
+    failed: list[str] = field(default_factory=list)  # local responses >= 400, aborted requests
     console_errors: list[str] = field(default_factory=list)
 
 
@@ -89,14 +129,23 @@ def visit(
     browser: Browser, base: str, path: str, *, phone: bool = False, dark: bool = False
 ) -> Visit:
     """Open ``base + path`` with only ``base`` reachable; wait until the math is typeset."""
+    return finish_loading(start_visit(browser, base, path, phone=phone, dark=dark))
+
+
+def start_visit(
+    browser: Browser, base: str, path: str, *, phone: bool = False, dark: bool = False
+) -> Visit:
+    """Start loading ``base + path`` with only ``base`` reachable; return without waiting."""
     context = browser.new_context(
         viewport=PHONE if phone else DESKTOP,
         device_scale_factor=2 if phone else 1,
         is_mobile=phone,
         color_scheme="dark" if dark else "light",
+        permissions=["clipboard-read", "clipboard-write"],  # the copy buttons
     )
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    result = Visit(page)
+    result = Visit(page, path)
 
     def only_local(route, request: Request) -> None:
         if request.url.startswith(base):
@@ -105,32 +154,148 @@ def visit(
             result.blocked.append(request.url)
             route.abort("internetdisconnected")
 
+    def failed(request: Request) -> None:
+        if request.url.startswith(base):
+            result.failed.append(f"{request.failure} {request.url}")
+
     context.route("**/*", only_local)
     page.on("console", lambda m: m.type == "error" and result.console_errors.append(m.text))
     page.on("pageerror", lambda error: result.console_errors.append(str(error)))
     page.on("response", lambda r: r.status >= 400 and result.failed.append(f"{r.status} {r.url}"))
-    page.goto(base + path, wait_until="networkidle")
-    page.evaluate("() => window.MathJax?.startup?.promise")  # resolves once math is typeset
+    page.on("requestfailed", failed)
+    page.goto(base + path, wait_until="commit")
     return result
+
+
+def finish_loading(visit: Visit) -> Visit:
+    """Wait until the page and what it requests have loaded and its math is typeset."""
+    visit.page.wait_for_load_state("networkidle")
+    wait_for_math(visit.page)
+    return visit
+
+
+class OneAhead:
+    """Opens pages in a known order, each while the caller works on the one before.
+
+    Loading and typesetting a long page takes seconds of a renderer process of its
+    own: started early, it overlaps with the tests of the page before.
+    """
+
+    def __init__(self, browser: Browser, base: str, order: list[str]) -> None:
+        self.browser, self.base, self.order = browser, base, order
+        self.started: dict[str, Visit] = {}
+
+    def open(self, path: str) -> Visit:
+        """``path``, loaded; the page after it in the order starts loading."""
+        current = self.started.pop(path, None) or start_visit(self.browser, self.base, path)
+        finish_loading(current)
+        following = self.order[self.order.index(path) + 1 :][:1] if path in self.order else []
+        for after in following:
+            self.started.setdefault(after, start_visit(self.browser, self.base, after))
+        return current
+
+    def close(self) -> None:
+        for unused in self.started.values():
+            unused.page.context.close()
+        self.started.clear()
+
+
+def wait_for_math(page: Page) -> None:
+    """Wait until MathJax has typeset the page, however and whenever it is loaded."""
+    page.wait_for_function(
+        "() => !document.querySelector('.math') || window.MathJax?.startup?.promise"
+    )
+    page.evaluate("() => window.MathJax?.startup?.promise")
+
+
+def load_images(page: Page) -> list[dict[str, object]]:
+    """Load every image of the page, lazy or not; each one's src, alt and natural width."""
+    return page.evaluate(LOAD_IMAGES)  # type: ignore[no-any-return]
+
+
+def transparent_pixels(page: Page) -> dict[str, int]:
+    """How many not fully opaque pixels each figure of the article has, by src."""
+    return page.evaluate(TRANSPARENT_PIXELS)  # type: ignore[no-any-return]
+
+
+def accessibility_violations(page: Page) -> list[tuple[str, str, str]]:
+    """axe-core's violations on the page: (rule, impact, CSS selector) for each element.
+
+    MathJax's output is left out: thousands of glyph elements per page (most of axe's
+    time) that MathJax itself makes accessible, through the MathML it adds for screen
+    readers.
+    """
+    page.add_script_tag(path=AXE)
+    found = page.evaluate(
+        """async () => {
+          const {violations} = await axe.run(
+            {exclude: [["mjx-container"]]}, {resultTypes: ["violations"]});
+          return violations.flatMap((rule) => rule.nodes.map((node) =>
+            [rule.id, node.impact, node.target.join(" ")]));
+        }"""
+    )
+    return [(rule, impact, selector) for rule, impact, selector in found]
+
+
+def follow_system_theme(page: Page, scheme: str) -> str:
+    """Switch the system's colour scheme under the open page; the theme the page shows."""
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    page.wait_for_function("s => document.documentElement.dataset.theme === s", arg=scheme)
+    return page.evaluate("document.documentElement.dataset.theme")  # type: ignore[no-any-return]
+
+
+def screenshot(page: Page, outdir: Path, path: str, variant: str) -> Path:
+    """Save a full-page PNG of ``page`` as ``<outdir>/<page>-<variant>.png``.
+
+    Straight through the DevTools protocol, to ask for Chromium's fast PNG encoder:
+    the long pages are tens of megapixels, and Playwright's screenshot takes half as
+    long again.
+    """
+    target = outdir / f"{path.removesuffix('.html').replace('/', '-')}-{variant}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    width, height = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+    )
+    whole_page = {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}
+    devtools = page.context.new_cdp_session(page)
+    try:
+        png = devtools.send(
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "clip": whole_page,
+                "captureBeyondViewport": True,
+                "optimizeForSpeed": True,
+            },
+        )
+    finally:
+        devtools.detach()
+    target.write_bytes(base64.b64decode(png["data"]))
+    return target
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of the built site (not the theme's templates under _static)."""
+    pages = (p.relative_to(site) for p in site.rglob("*.html"))
+    return sorted(p.as_posix() for p in pages if not p.parts[0].startswith("_"))
 
 
 def screenshots(site: Path, outdir: Path) -> list[Path]:
     """Full-page screenshots of every page: desktop and phone, light and dark."""
-    outdir.mkdir(parents=True, exist_ok=True)
-    pages = sorted(p.relative_to(site).as_posix() for p in site.glob("**/*.html"))
-    pages = [p for p in pages if not p.startswith(("_", "genindex", "search", "py-modindex"))]
     written = []
     with serve(site) as base, chromium() as browser:
-        for path in pages:
+        for path in site_pages(site):
             for phone in (False, True):
-                for dark in (False, True):
-                    shot = visit(browser, base, path, phone=phone, dark=dark)
-                    name = path.removesuffix(".html").replace("/", "-")
-                    name += ("-phone" if phone else "-desktop") + ("-dark" if dark else "")
-                    target = outdir / f"{name}.png"
-                    shot.page.screenshot(path=target, full_page=True)
-                    shot.page.context.close()
-                    written.append(target)
+                opened = visit(browser, base, path, phone=phone)
+                load_images(opened.page)
+                for scheme in ("light", "dark"):
+                    follow_system_theme(opened.page, scheme)
+                    variant = ("phone" if phone else "desktop") + (
+                        "-dark" if scheme == "dark" else ""
+                    )
+                    written.append(screenshot(opened.page, outdir, path, variant))
+                opened.page.context.close()
     return written
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from myst_nb.core.read import is_myst_markdown_notebook
 from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ("sphinx.testing.fixtures",)
@@ -14,6 +15,38 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "roots"
 SITE = ROOT / "_build" / "html"
+DOCS = ROOT / "docs"
+SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
+
+
+def find_sources() -> dict[str, Path]:
+    """Every page's source in docs/, by page name (``assignments/01-receptive-fields``).
+
+    Tests take their pages from here, so a new page is checked without editing them.
+    """
+    sources = (p for p in DOCS.rglob("*") if p.suffix in SOURCE_SUFFIXES)
+    named = {p.relative_to(DOCS).with_suffix("").as_posix(): p for p in sources}
+    return {name: named[name] for name in sorted(named) if not name.startswith(("_", "."))}
+
+
+def find_site_pages() -> list[str]:
+    """Every HTML page of the built site: the documents and the pages Sphinx adds itself
+    (genindex, search, ...). Before a build, just the documents."""
+    built = (p.relative_to(SITE) for p in SITE.rglob("*.html"))
+    extra = {b.with_suffix("").as_posix() for b in built if not b.parts[0].startswith("_")}
+    return sorted(set(DOCUMENTS) | extra)
+
+
+def is_notebook(source: Path) -> bool:
+    """Whether myst-nb executes the page: a Jupyter notebook or MyST text with a kernelspec."""
+    return source.suffix == ".ipynb" or is_myst_markdown_notebook(source.read_text())
+
+
+SOURCES = find_sources()
+DOCUMENTS = list(SOURCES)
+ASSIGNMENTS = [page for page in DOCUMENTS if page.startswith("assignments/")]
+NOTEBOOKS = [page for page, source in SOURCES.items() if is_notebook(source)]
+SITE_PAGES = find_site_pages()
 
 
 @pytest.fixture

@@ -1,4 +1,10 @@
-"""The built site in headless Chromium, with every host but the site itself unreachable.
+"""Every page of the built site in headless Chromium, with every host but the site unreachable.
+
+Each page is opened once (a module-scoped fixture, parametrised by page, so pytest runs all
+the tests of one page together) and the tests below look at it in turn, in file order:
+math, images, accessibility, screenshots light and dark, a phone-sized screen, the copy
+button, the solutions, and finally everything that went wrong while it was open.
+Screenshots go to _build/screenshots.
 
 Needs Chromium (`make system-deps`). Without it these tests are skipped, unless
 SEMINAR_REQUIRE_BROWSER=1 (as in CI), which turns a missing browser into a failure.
@@ -7,10 +13,26 @@ SEMINAR_REQUIRE_BROWSER=1 (as in CI), which turns a missing browser into a failu
 from __future__ import annotations
 
 import os
+import re
+from urllib.parse import quote, urlsplit
 
 import pytest
-from browser import chromium, find_chromium, serve, visit
-from test_site import ASSIGNMENTS, PAGES
+from browser import (
+    DESKTOP,
+    PHONE,
+    OneAhead,
+    accessibility_violations,
+    chromium,
+    find_chromium,
+    follow_system_theme,
+    load_images,
+    screenshot,
+    serve,
+    transparent_pixels,
+    visit,
+)
+from conftest import ASSIGNMENTS, DOCUMENTS, SITE, SITE_PAGES, SOURCES
+from test_site import alt_text_problem, soup
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +40,26 @@ if find_chromium() is None:
     if os.environ.get("SEMINAR_REQUIRE_BROWSER") == "1":
         raise RuntimeError("SEMINAR_REQUIRE_BROWSER=1 but no Chromium: run `make system-deps`")
     pytest.skip("no Chromium: `make system-deps` installs it", allow_module_level=True)
+
+SCREENSHOTS = SITE.parent / "screenshots"
+TEX_FORMULA = re.compile(r"\\[(\[]")  # the \( and \[ Sphinx writes around each formula
+SEARCH_TERMS = ["FGSM", "receptive field"]
+SERIOUS = {"serious", "critical"}
+# Sphinx's expand/collapse control in the module index: an icon, alt="-", not a picture.
+SPHINX_ICONS = {"_static/minus.png", "_static/plus.png"}
+# axe-core findings in markup that Sphinx and its theme write, not this site; each is
+# explained in the README's "Accessibility" section. (rule, pattern of the element's selector)
+THEME_VIOLATIONS = [
+    # docutils: role="doc-biblioentry" items in a role="list" (a listitem in DPUB-ARIA 1.0)
+    ("aria-required-children", re.compile(r"^\.citation-list$")),
+]
+
+
+def has_code(page: str) -> bool:
+    return 'class="highlight' in (SITE / f"{page}.html").read_text()
+
+
+CODE_PAGES = [page for page in SITE_PAGES if (SITE / f"{page}.html").is_file() and has_code(page)]
 
 
 @pytest.fixture(scope="module")
@@ -32,45 +74,133 @@ def base(site):
         yield url
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_renders_offline_with_math_and_no_errors(browser, base, page):
-    visit_ = visit(browser, base, f"{page}.html")
-    assert visit_.blocked == [], "requests to other hosts"
-    assert visit_.failed == []
-    assert visit_.console_errors == []
-    math = visit_.page.locator(".math").count()
-    assert visit_.page.locator("mjx-container").count() == math  # every formula typeset
-    assert visit_.page.locator("mjx-merror").count() == 0  # and none has a TeX error
-    broken = visit_.page.evaluate(
-        "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+@pytest.fixture(scope="module")
+def pages(browser, base):
+    """Opens the pages in the order pytest visits them (SITE_PAGES), one page ahead."""
+    ahead = OneAhead(browser, base, [f"{page}.html" for page in SITE_PAGES])
+    yield ahead
+    ahead.close()
+
+
+@pytest.fixture(scope="module")
+def opened(request, pages):
+    """The page ``request.param``, opened once on a desktop screen for all its tests."""
+    page = pages.open(f"{request.param}.html")
+    yield page
+    page.page.context.close()
+
+
+def on_pages(pages: list[str]) -> pytest.MarkDecorator:
+    return pytest.mark.parametrize("opened", pages, indirect=True)
+
+
+@on_pages(SITE_PAGES)
+def test_every_formula_is_typeset(site, opened):
+    written = sum(
+        len(TEX_FORMULA.findall(m.get_text())) for m in soup(site, opened.path[:-5])(class_="math")
     )
-    assert broken == []
-    visit_.page.context.close()
+    assert opened.page.locator("mjx-container").count() == written
+    assert opened.page.locator("mjx-merror").count() == 0  # and none has a TeX error
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_phone_screen_needs_no_sideways_scrolling(browser, base, page):
-    visit_ = visit(browser, base, f"{page}.html", phone=True)
-    width = visit_.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+@on_pages(SITE_PAGES)
+def test_every_image_loads_and_has_meaningful_alt_text(opened):
+    images = load_images(opened.page)
+    assert [image["src"] for image in images if not image["width"]] == [], "broken images"
+    pictures = [image for image in images if image["src"] not in SPHINX_ICONS]
+    problems = [(image["src"], alt_text_problem(image["alt"], image["src"])) for image in pictures]
+    assert [(src, problem) for src, problem in problems if problem] == []
+
+
+@on_pages(SITE_PAGES)
+def test_no_serious_accessibility_violations(opened):
+    found = [v for v in accessibility_violations(opened.page) if v[1] in SERIOUS]
+    ours = [v for v in found if not any(v[0] == r and p.search(v[2]) for r, p in THEME_VIOLATIONS)]
+    assert ours == []
+
+
+@on_pages(SITE_PAGES)
+def test_full_page_screenshot_in_light_mode(opened):
+    png = screenshot(opened.page, SCREENSHOTS, opened.path, "desktop")
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+@on_pages(SITE_PAGES)
+def test_dark_mode_keeps_every_figure_on_an_opaque_background(opened):
+    assert follow_system_theme(opened.page, "dark") == "dark"
+    screenshot(opened.page, SCREENSHOTS, opened.path, "desktop-dark")
+    see_through = {src: n for src, n in transparent_pixels(opened.page).items() if n}
+    follow_system_theme(opened.page, "light")
+    assert see_through == {}, "figures with transparent pixels (unreadable on a dark page)"
+
+
+@on_pages(SITE_PAGES)
+def test_phone_screen_needs_no_sideways_scrolling(opened):
+    # A 390 px wide viewport lays the page out as a phone does (the pages set
+    # width=device-width); a wider document would scroll sideways.
+    opened.page.set_viewport_size(PHONE)
+    try:
+        width = opened.page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+    finally:
+        opened.page.set_viewport_size(DESKTOP)
     assert width[0] <= width[1], f"page is {width[0]} px wide on a {width[1]} px screen"
-    visit_.page.context.close()
 
 
-@pytest.mark.parametrize("page", ASSIGNMENTS)
-def test_solutions_stay_collapsed_until_clicked(browser, base, page):
-    visit_ = visit(browser, base, f"{page}.html")
-    solutions = visit_.page.locator(".solution.dropdown")
+@on_pages(CODE_PAGES)
+def test_copy_button_puts_the_code_on_the_clipboard(opened):
+    block = opened.page.locator("div.highlight:visible:has(.copybtn)").first
+    block.hover()
+    block.locator(".copybtn").click()
+    copied = opened.page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == block.locator("pre").inner_text().strip()
+
+
+@on_pages(ASSIGNMENTS)
+def test_solutions_start_collapsed_and_open_on_click(opened):
+    solutions = opened.page.locator(".solution.dropdown")
     assert solutions.count() > 0
-    first = solutions.first
-    body = first.locator("#solution-content")
-    assert not body.is_visible()
-    first.locator(".toggle-button").click()
-    assert body.is_visible()
-    visit_.page.context.close()
+    for solution in solutions.all():
+        body = solution.locator(".solution-content, #solution-content").first
+        assert not body.is_visible()
+        solution.locator(".toggle-button").first.click()
+        assert body.is_visible()
 
 
-def test_dark_mode_follows_the_system_setting(browser, base):
-    visit_ = visit(browser, base, "index.html", dark=True)
-    assert visit_.page.evaluate("document.documentElement.dataset.theme") == "dark"
-    assert visit_.console_errors == []
-    visit_.page.context.close()
+@on_pages(SITE_PAGES)
+def test_page_works_offline_without_errors(opened):
+    """Checked last: everything the tests above did on the page counts."""
+    assert opened.blocked == [], "requests to other hosts"
+    assert opened.failed == []
+    assert opened.console_errors == []
+
+
+def page_about(term: str) -> str | None:
+    """The page whose source mentions ``term`` most often; None if none mentions it."""
+    mentions = {page: SOURCES[page].read_text().lower().count(term.lower()) for page in DOCUMENTS}
+    best = max(mentions, key=mentions.__getitem__)
+    return best if mentions[best] else None
+
+
+@pytest.mark.parametrize("term", SEARCH_TERMS)
+def test_search_finds_the_page_about(browser, base, term):
+    expected = page_about(term)
+    if expected is None:
+        pytest.skip(f"no page mentions {term!r} yet")
+    searched = visit(browser, base, f"search.html?q={quote(term)}")
+    summary = searched.page.locator("#search-results .search-summary")
+    summary.filter(has_text=re.compile(r"\S")).wait_for()  # filled in when the search ends
+    links = searched.page.locator("#search-results ul.search li a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    searched.page.context.close()
+    found = {urlsplit(link).path.removesuffix(".html") for link in links}
+    assert expected in found
+
+
+def test_dark_mode_follows_the_system_setting_from_the_first_paint(browser, base):
+    dark = visit(browser, base, "index.html", dark=True)
+    assert dark.page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert dark.console_errors == []
+    dark.page.context.close()

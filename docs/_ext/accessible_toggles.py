@@ -1,0 +1,27 @@
+"""Name myst-nb's "Show code cell source" toggles by their visible text.
+
+myst-nb writes ``<summary aria-label="Toggle hidden content">`` around the visible
+"Show code cell source"; the label replaces the visible words for screen readers and
+speech input, which fails WCAG 2.5.3 (label in name; axe-core's
+label-content-name-mismatch). This writes the same markup without the label.
+"""
+
+from __future__ import annotations
+
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxTranslator
+
+LABEL = ' aria-label="Toggle hidden content"'
+
+
+def visit_toggle(self: SphinxTranslator, node: HideCodeCellNode) -> None:
+    start = len(self.body)
+    visit_HideCellInput(self, node)
+    self.body[start:] = [part.replace(LABEL, "") for part in self.body[start:]]
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.setup_extension("myst_nb")
+    app.add_node(HideCodeCellNode, override=True, html=(visit_toggle, depart_HideCellInput))
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,71 @@
+"""Offer every executed page as a notebook download, identical from build to build.
+
+sphinx-book-theme adds an ``.ipynb`` entry to its download button when the page
+context holds ``ipynb_source`` (a path under ``_sources``); it only sets that
+itself when launch buttons (Binder, Colab, ...) are configured, which this
+offline site has none of. This extension sets it for every page myst-nb
+executed, and writes the notebook there.
+
+myst-nb writes each page's notebook to ``jupyter_execute/<page>.ipynb``, but
+when the outputs come from its execution cache it writes the notebook as read,
+without them; the outputs are then merged in from the cache here, as myst-nb
+does for the page itself. The notebook has random cell ids (nbformat draws them
+when it reads a text notebook) and may hold execution timestamps in the cell
+metadata: the copy readers download gets ids derived from the page and the
+cell's position and no timestamps, so two builds give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from jupyter_cache import get_cache
+from sphinx.application import Sphinx
+
+TIMING_KEYS = ("execution", "ExecuteTime")  # nbclient's record_timing; JupyterLab's extension
+
+
+def normalise(notebook: nbformat.NotebookNode, pagename: str) -> nbformat.NotebookNode:
+    """Give ``notebook`` ids made from ``pagename`` and cell index; drop execution times."""
+    for index, cell in enumerate(notebook.cells):
+        cell.id = hashlib.sha256(f"{pagename}:{index}".encode()).hexdigest()[:8]
+        for key in TIMING_KEYS:
+            cell.metadata.pop(key, None)
+    return notebook
+
+
+def executed_notebook(app: Sphinx, pagename: str) -> nbformat.NotebookNode | None:
+    """The page as myst-nb executed it, with its outputs; None if it is no notebook."""
+    config = app.env.mystnb_config
+    written = Path(config.output_folder, pagename + ".ipynb")
+    if "kernelspec" not in app.env.metadata.get(pagename, {}) or not written.is_file():
+        return None
+    notebook = nbformat.read(written, as_version=4)
+    if config.execution_mode == "cache":
+        with contextlib.suppress(KeyError):  # not in the cache: excluded from execution
+            _, notebook = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
+    return notebook
+
+
+def _offer_notebook(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    notebook = executed_notebook(app, pagename) if doctree is not None else None
+    if notebook is None:
+        return
+    normalise(notebook, pagename)
+    target = Path(app.outdir, "_sources", pagename + ".ipynb")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    context["ipynb_source"] = pagename + ".ipynb"
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.setup_extension("myst_nb")
+    # Before sphinx-book-theme builds its header buttons (priority 501) from the context.
+    app.connect("html-page-context", _offer_notebook, priority=500)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

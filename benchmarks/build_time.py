@@ -1,22 +1,43 @@
-"""Benchmark: wall time of a clean `make html` and of a no-op rebuild, and each page's execution.
+"""Benchmark of the build: clean, no-op and incremental `make html`, against its floor.
 
-Run with `make bench` (the virtualenv must exist). Prints the machine it ran on.
+Run with `make bench`. It deletes _build/, so it starts from empty caches (the virtualenv
+stays), and prints one Markdown table, with the machine, its load and the date: the wall
+times are only comparable on the same machine, the ratio is meant to travel.
+
+The floor is the issue's definition: every page's code run as a plain Python script, one
+page after the other, plus a Sphinx build of the same pages with execution off.
+
+For the two edits it changes a page and a library module in place (a comment line) and
+puts them back afterwards, rebuilding, even when interrupted by an error or Ctrl-C.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import platform
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from jupyter_cache import get_cache
+from IPython.core.inputtransformer2 import TransformerManager
+from myst_nb.core.read import read_myst_markdown_notebook
+from myst_parser.config.main import MdParserConfig
 
 ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 BUILD = ROOT / "_build"
+EDITED_PAGE = DOCS / "assignments" / "01-receptive-fields.md"
+EDITED_MODULE = ROOT / "seminar" / "trust_region.py"  # pages 2 and 4; page 4 through attacks
+SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 def machine() -> str:
@@ -26,24 +47,125 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
-def timed_make_html() -> tuple[float, str]:
+def load() -> str:
+    """The 1-minute load average: other work on the machine stretches every wall time."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
+
+
+def code_cells(page: Path) -> list[str]:
+    """A page's code cells as plain Python (IPython syntax translated)."""
+    notebook = read_myst_markdown_notebook(page.read_text(), MdParserConfig())
+    transform = TransformerManager().transform_cell
+    return [transform(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def notebook_pages() -> list[Path]:
+    return sorted(p for p in DOCS.rglob("*.md") if p.read_text().startswith("---\njupytext:"))
+
+
+@dataclass
+class Build:
+    seconds: float
+    executed: list[str]  # pages executed, relative to docs/, without .md
+
+    def cells(self) -> int:
+        return sum(len(code_cells(DOCS / f"{page}.md")) for page in self.executed)
+
+    def summary(self) -> str:
+        pages = ", ".join(self.executed) or "none"
+        return f"{self.seconds:.1f} s; pages executed: {pages} ({self.cells()} cells)"
+
+
+def make(*args: str) -> Build:
+    """Run make with ``args``; its wall time and the pages whose code it executed."""
     start = time.perf_counter()
-    result = subprocess.run(["make", "html"], cwd=ROOT, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, result.stdout + result.stderr
+    result = subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    if result.returncode != 0:
+        sys.exit(f"`make {' '.join(args)}` failed:\n{log[-5000:]}")
+    executed = re.findall(rf"{re.escape(str(DOCS))}/(\S+)\.md: Executing notebook", log)
+    return Build(seconds, sorted(executed))
+
+
+def timed(command: list[str], **kwargs: Any) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, **kwargs)
+    return time.perf_counter() - start
+
+
+def scripts_seconds(workdir: Path) -> float:
+    """Each page's code as one plain Python script, run one after the other, in its folder."""
+    total = 0.0
+    for page in notebook_pages():
+        code = "\n\n".join(code_cells(page))
+        if "get_ipython()" in code:
+            sys.exit(f"{page} uses IPython-only syntax, which a plain script cannot run")
+        script = workdir / f"{page.stem}.py"
+        script.write_text(code)
+        env = os.environ | SINGLE_THREAD | {"MPLBACKEND": "Agg"}
+        total += timed([sys.executable, str(script)], cwd=page.parent, env=env)
+    return total
+
+
+def unexecuted_sphinx_seconds(workdir: Path) -> float:
+    """The Sphinx build of the same pages, with `make html`'s options but execution off.
+
+    Without -W: glued numbers are missing when nothing executes, which Sphinx warns about.
+    """
+    options = [o for o in os.environ.get("SPHINXOPTS", "-j auto").split() if o != "-W"]
+    command = [str(Path(sys.executable).parent / "sphinx-build"), *options]
+    command += ["-D", "nb_execution_mode=off", "-c", str(ROOT), "-d", str(workdir / "doctrees")]
+    return timed([*command, "-b", "html", str(DOCS), str(workdir / "html")], cwd=ROOT)
+
+
+@contextmanager
+def edited(path: Path, line: str) -> Iterator[None]:
+    """``path`` with ``line`` appended; afterwards the original bytes, and the site rebuilt."""
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original + line.encode())
+        yield
+    finally:
+        path.write_bytes(original)
+        make("html")
 
 
 def main() -> None:
+    started = datetime.datetime.now().astimezone()
+    load_before = load()
     shutil.rmtree(BUILD, ignore_errors=True)
-    clean, _ = timed_make_html()
-    noop, log = timed_make_html()
-    executed = log.count("Executing notebook")
-    print(f"machine: {machine()}")
-    print(f"clean `make html`:   {clean:6.1f} s")
-    print(f"no-op `make html`:   {noop:6.1f} s  ({executed} pages executed)")
-    for cache_dir in BUILD.glob(".jupyter_cache/library-*"):
-        for record in sorted(get_cache(cache_dir).list_cache_records(), key=lambda r: r.uri):
-            page = Path(record.uri).relative_to(ROOT / "docs")
-            print(f"  executing {page}: {record.data.get('execution_seconds', 0):5.1f} s")
+    clean = make("html")
+    noop = make("html")
+    sphinx_noop = make("-W", "conf.py", "html")  # Sphinx runs, as if conf.py had changed
+    doctest = make("doctest")
+    with edited(EDITED_PAGE, "\n% edited by benchmarks/build_time.py\n"):
+        page_edit = make("html")
+    with edited(EDITED_MODULE, "\n# edited by benchmarks/build_time.py\n"):
+        library_edit = make("html")
+    with tempfile.TemporaryDirectory() as tmp:
+        scripts = scripts_seconds(Path(tmp))
+        unexecuted = unexecuted_sphinx_seconds(Path(tmp))
+    floor = scripts + unexecuted
+
+    rows = [
+        ("clean `make html` (`_build/` deleted)", clean.summary()),
+        ("floor: pages' code as plain scripts, one after the other", f"{scripts:.1f} s"),
+        ("floor: Sphinx build with execution off", f"{unexecuted:.1f} s"),
+        ("**clean build / floor**", f"**{clean.seconds / floor:.2f}**"),
+        ("no-op `make html` (make finds nothing changed)", noop.summary()),
+        ("no-op Sphinx run (`make -W conf.py html`)", sphinx_noop.summary()),
+        ("`make doctest` after `make html`", doctest.summary()),
+        (f"edit one page ({EDITED_PAGE.relative_to(DOCS)})", page_edit.summary()),
+        (f"edit the library ({EDITED_MODULE.relative_to(ROOT)})", library_edit.summary()),
+    ]
+    print(f"Machine: {machine()}")
+    print(f"Date: {started:%Y-%m-%d %H:%M %Z}; 1-minute load average {load_before} before,", end="")
+    print(f" {load()} after (other work on the machine stretches wall times)")
+    print(f"Command: make bench (SPHINXOPTS as in the Makefile, {os.cpu_count()} cores)\n")
+    print("| what | result |\n| --- | --- |")
+    for what, result in rows:
+        print(f"| {what} | {result} |")
 
 
 if __name__ == "__main__":

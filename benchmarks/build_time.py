@@ -1,19 +1,25 @@
-"""Benchmark of the build: clean, no-op and incremental `make html`, against its floor.
+"""Benchmark: clean, no-op and incremental `make html` against its floor; `make test`.
 
-Run with `make bench`. It deletes _build/, so it starts from empty caches (the virtualenv
-stays), and prints one Markdown table, with the machine, its load and the date: the wall
-times are only comparable on the same machine, the ratio is meant to travel.
+Run with `make bench` (`--no-test` leaves out `make test`). It deletes _build/, so it
+starts from empty caches (the virtualenv stays), and prints Markdown tables with the
+machine, its load and the date: wall times are only comparable on the same machine, the
+ratio is meant to travel.
 
 The floor is the issue's definition: every page's code run as a plain Python script, one
 page after the other, plus a Sphinx build of the same pages with execution off.
 
 For the two edits it changes a page and a library module in place (a comment line) and
 puts them back afterwards, rebuilding, even when interrupted by an error or Ctrl-C.
+
+`make test` runs last, from an empty _build/ again, as on a fresh clone with its
+virtualenv: the time of each step (lint, html, doctest, pytest) and of each test file.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime
+import itertools
 import os
 import platform
 import re
@@ -22,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -131,7 +138,65 @@ def edited(path: Path, line: str) -> Iterator[None]:
         make("html")
 
 
+# The lines make echoes as it starts each step of `make test`, and the step they start.
+STEPS = {"ruff check": "lint", "-b html": "html", "-b doctest": "doctest", "-m pytest": "pytest"}
+
+
+def make_test() -> tuple[float, dict[str, float], dict[str, float]]:
+    """Wall time of `make test` from an empty _build/, per step and per test file."""
+    shutil.rmtree(BUILD, ignore_errors=True)
+    env = os.environ | {"PYTEST_ADDOPTS": "--durations=0 --durations-min=0"}
+    start = time.perf_counter()
+    steps: dict[str, float] = {}
+    log = []
+    with subprocess.Popen(
+        ["make", "test"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            log.append(line)
+            step = next((step for echo, step in STEPS.items() if echo in line), None)
+            if step and step not in steps:
+                steps[step] = time.perf_counter() - start  # when the step starts
+    total = time.perf_counter() - start
+    if process.returncode != 0:
+        sys.exit("`make test` failed:\n" + "".join(log[-80:]))
+    starts = [*steps.items(), ("end", total)]  # in the order the steps started
+    spans = {step: end - begin for (step, begin), (_, end) in itertools.pairwise(starts)}
+    return total, spans, per_test_file("".join(log))
+
+
+def per_test_file(log: str) -> dict[str, float]:
+    """Seconds per test file (setup, call and teardown), from pytest's --durations list."""
+    files: dict[str, float] = defaultdict(float)
+    for seconds, path in re.findall(r"^([\d.]+)s (?:setup|call|teardown) +([^:\s]+)::", log, re.M):
+        files[path] += float(seconds)
+    return dict(sorted(files.items(), key=lambda item: -item[1]))
+
+
+def print_make_test() -> None:
+    total, steps, files = make_test()
+    print(f"\n`make test` from an empty _build/: {total:.0f} s ({total / 60:.1f} min)\n")
+    print("| step | wall time |\n| --- | --- |")
+    for step, seconds in steps.items():
+        print(f"| {step} | {seconds:.1f} s |")
+    print("\n| pytest file (setup + call + teardown) | time |\n| --- | --- |")
+    for path, seconds in files.items():
+        if seconds >= 0.5:
+            print(f"| {path} | {seconds:.1f} s |")
+    rest = sum(seconds for seconds in files.values() if seconds < 0.5)
+    print(f"| every other file | {rest:.1f} s |")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-test", action="store_true", help="leave out `make test`")
+    arguments = parser.parse_args()
     started = datetime.datetime.now().astimezone()
     load_before = load()
     shutil.rmtree(BUILD, ignore_errors=True)
@@ -166,6 +231,8 @@ def main() -> None:
     print("| what | result |\n| --- | --- |")
     for what, result in rows:
         print(f"| {what} | {result} |")
+    if not arguments.no_test:
+        print_make_test()
 
 
 if __name__ == "__main__":

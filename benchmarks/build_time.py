@@ -23,6 +23,7 @@ import itertools
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -71,8 +72,34 @@ def notebook_pages() -> list[Path]:
 
 
 @dataclass
+class Timing:
+    seconds: float  # wall time
+    cpu: float  # CPU time of every process it started: other work on the machine adds none
+
+    def __str__(self) -> str:
+        return f"{self.seconds:.1f} s ({self.cpu:.0f} s CPU)"
+
+    def __add__(self, other: Timing) -> Timing:
+        return Timing(self.seconds + other.seconds, self.cpu + other.cpu)
+
+
+@contextmanager
+def timing() -> Iterator[Timing]:
+    """Measures the block: wall time, and CPU time of the child processes it waited for."""
+    result = Timing(0.0, 0.0)
+    cpu, start = children_cpu(), time.perf_counter()
+    yield result
+    result.seconds, result.cpu = time.perf_counter() - start, children_cpu() - cpu
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
 class Build:
-    seconds: float
+    time: Timing
     executed: list[str]  # pages executed, relative to docs/, without .md
 
     def cells(self) -> int:
@@ -80,30 +107,29 @@ class Build:
 
     def summary(self) -> str:
         pages = ", ".join(self.executed) or "none"
-        return f"{self.seconds:.1f} s; pages executed: {pages} ({self.cells()} cells)"
+        return f"{self.time}; pages executed: {pages} ({self.cells()} cells)"
 
 
 def make(*args: str) -> Build:
     """Run make with ``args``; its wall time and the pages whose code it executed."""
-    start = time.perf_counter()
-    result = subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    with timing() as spent:
+        result = subprocess.run(["make", *args], cwd=ROOT, capture_output=True, text=True)
     log = result.stdout + result.stderr
     if result.returncode != 0:
         sys.exit(f"`make {' '.join(args)}` failed:\n{log[-5000:]}")
     executed = re.findall(rf"{re.escape(str(DOCS))}/(\S+)\.md: Executing notebook", log)
-    return Build(seconds, sorted(executed))
+    return Build(spent, sorted(executed))
 
 
-def timed(command: list[str], **kwargs: Any) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, **kwargs)
-    return time.perf_counter() - start
+def timed(command: list[str], **kwargs: Any) -> Timing:
+    with timing() as spent:
+        subprocess.run(command, check=True, capture_output=True, **kwargs)
+    return spent
 
 
-def scripts_seconds(workdir: Path) -> float:
+def scripts_time(workdir: Path) -> Timing:
     """Each page's code as one plain Python script, run one after the other, in its folder."""
-    total = 0.0
+    total = Timing(0.0, 0.0)
     for page in notebook_pages():
         code = "\n\n".join(code_cells(page))
         if "get_ipython()" in code:
@@ -115,7 +141,7 @@ def scripts_seconds(workdir: Path) -> float:
     return total
 
 
-def unexecuted_sphinx_seconds(workdir: Path) -> float:
+def unexecuted_sphinx_time(workdir: Path) -> Timing:
     """The Sphinx build of the same pages, with `make html`'s options but execution off.
 
     Without -W: glued numbers are missing when nothing executes, which Sphinx warns about.
@@ -142,31 +168,33 @@ def edited(path: Path, line: str) -> Iterator[None]:
 STEPS = {"ruff check": "lint", "-b html": "html", "-b doctest": "doctest", "-m pytest": "pytest"}
 
 
-def make_test() -> tuple[float, dict[str, float], dict[str, float]]:
-    """Wall time of `make test` from an empty _build/, per step and per test file."""
+def make_test() -> tuple[Timing, dict[str, float], dict[str, float]]:
+    """Time of `make test` from an empty _build/; wall time per step and per test file."""
     shutil.rmtree(BUILD, ignore_errors=True)
     env = os.environ | {"PYTEST_ADDOPTS": "--durations=0 --durations-min=0"}
-    start = time.perf_counter()
     steps: dict[str, float] = {}
     log = []
-    with subprocess.Popen(
-        ["make", "test"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    ) as process:
+    with (
+        timing() as total,
+        subprocess.Popen(
+            ["make", "test"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process,
+    ):
         assert process.stdout is not None
+        start = time.perf_counter()
         for line in process.stdout:
             log.append(line)
             step = next((step for echo, step in STEPS.items() if echo in line), None)
             if step and step not in steps:
                 steps[step] = time.perf_counter() - start  # when the step starts
-    total = time.perf_counter() - start
     if process.returncode != 0:
         sys.exit("`make test` failed:\n" + "".join(log[-80:]))
-    starts = [*steps.items(), ("end", total)]  # in the order the steps started
+    starts = [*steps.items(), ("end", total.seconds)]  # in the order the steps started
     spans = {step: end - begin for (step, begin), (_, end) in itertools.pairwise(starts)}
     return total, spans, per_test_file("".join(log))
 
@@ -181,7 +209,9 @@ def per_test_file(log: str) -> dict[str, float]:
 
 def print_make_test() -> None:
     total, steps, files = make_test()
-    print(f"\n`make test` from an empty _build/: {total:.0f} s ({total / 60:.1f} min)\n")
+    per_core = total.cpu / 60 / (os.cpu_count() or 1)  # no idle machine can be faster
+    print(f"\n`make test` from an empty _build/: {total.seconds / 60:.1f} min wall time, ", end="")
+    print(f"{total.cpu / 60:.1f} min CPU time, {per_core:.1f} min per core\n")
     print("| step | wall time |\n| --- | --- |")
     for step, seconds in steps.items():
         print(f"| {step} | {seconds:.1f} s |")
@@ -193,14 +223,18 @@ def print_make_test() -> None:
     print(f"| every other file | {rest:.1f} s |")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-test", action="store_true", help="leave out `make test`")
-    arguments = parser.parse_args()
-    started = datetime.datetime.now().astimezone()
-    load_before = load()
+def floor_time() -> tuple[Timing, Timing]:
+    with tempfile.TemporaryDirectory() as tmp:
+        return scripts_time(Path(tmp)), unexecuted_sphinx_time(Path(tmp))
+
+
+def build_rows() -> list[tuple[str, str]]:
+    """Each measurement of `make html` and `make doctest`, as table rows."""
     shutil.rmtree(BUILD, ignore_errors=True)
     clean = make("html")
+    scripts, unexecuted = floor_time()  # right after the clean build, under a similar load
+    floor = scripts + unexecuted
+    ratio = f"**{clean.time.seconds / floor.seconds:.2f}** (CPU: {clean.time.cpu / floor.cpu:.2f})"
     noop = make("html")
     sphinx_noop = make("-W", "conf.py", "html")  # Sphinx runs, as if conf.py had changed
     doctest = make("doctest")
@@ -208,22 +242,25 @@ def main() -> None:
         page_edit = make("html")
     with edited(EDITED_MODULE, "\n# edited by benchmarks/build_time.py\n"):
         library_edit = make("html")
-    with tempfile.TemporaryDirectory() as tmp:
-        scripts = scripts_seconds(Path(tmp))
-        unexecuted = unexecuted_sphinx_seconds(Path(tmp))
-    floor = scripts + unexecuted
-
-    rows = [
+    return [
         ("clean `make html` (`_build/` deleted)", clean.summary()),
-        ("floor: pages' code as plain scripts, one after the other", f"{scripts:.1f} s"),
-        ("floor: Sphinx build with execution off", f"{unexecuted:.1f} s"),
-        ("**clean build / floor**", f"**{clean.seconds / floor:.2f}**"),
+        ("floor: pages' code as plain scripts, one after the other", str(scripts)),
+        ("floor: Sphinx build with execution off", str(unexecuted)),
+        ("**clean build / floor** (wall time)", ratio),
         ("no-op `make html` (make finds nothing changed)", noop.summary()),
         ("no-op Sphinx run (`make -W conf.py html`)", sphinx_noop.summary()),
         ("`make doctest` after `make html`", doctest.summary()),
         (f"edit one page ({EDITED_PAGE.relative_to(DOCS)})", page_edit.summary()),
         (f"edit the library ({EDITED_MODULE.relative_to(ROOT)})", library_edit.summary()),
     ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-test", action="store_true", help="leave out `make test`")
+    arguments = parser.parse_args()
+    started, load_before = datetime.datetime.now().astimezone(), load()
+    rows = build_rows()
     print(f"Machine: {machine()}")
     print(f"Date: {started:%Y-%m-%d %H:%M %Z}; 1-minute load average {load_before} before,", end="")
     print(f" {load()} after (other work on the machine stretches wall times)")

@@ -30,7 +30,8 @@ extensions = [
     "sphinx_design",  # cards and grids on the landing page
     "sphinxcontrib.bibtex",
     "offline_mathjax",  # docs/_ext: MathJax served from _static, no CDN
-    "library_cache",  # docs/_ext: re-execute pages when seminar/ changes
+    "library_imports",  # docs/_ext: re-execute a page when a module it imports changes
+    "parallel_proof",  # docs/_ext: sphinx_proof in parallel builds (-j)
     "notebook_download",  # docs/_ext: executed notebooks in the download button
     "accessible_toggles",  # docs/_ext: code toggles named by their visible text
 ]
@@ -43,10 +44,15 @@ nitpick_ignore_regex = [("py:class", r"(numpy|npt|np)\..*"), ("py:class", r"Arra
 # --- MyST and notebook execution -------------------------------------------
 myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
-nb_execution_mode = "cache"  # execute a page only when its cells or the library change
-library_cache_dirs = [str(ROOT / "seminar")]  # what the cache key includes besides the page
-nb_execution_raise_on_error = True  # a failing cell fails the build
-nb_execution_show_tb = True  # ... and the log shows its traceback
+# A page executes whenever Sphinx reads it, and Sphinx reads only what changed since the
+# last build (the doctrees in _build/doctrees are the cache): the page itself, or a module
+# of `library_packages` that its code imports, directly or not (docs/_ext/library_imports.py).
+nb_execution_mode = "force"
+library_packages = [str(ROOT / "seminar")]
+# A failing cell is a warning naming the page, with the cell's traceback; -W makes it fail
+# the build. (Raising instead would hide the traceback and make Sphinx forget every page.)
+nb_execution_raise_on_error = False
+nb_execution_show_tb = True
 nb_execution_timeout = 300
 # The pages' matrices are small: one BLAS thread is faster on 2 cores and keeps the
 # floating-point summation order, hence every printed digit, the same from build to build.

@@ -53,13 +53,13 @@ SITE_PAGES = find_site_pages()
 def site_project(
     tmp_path: Path, make_app: Callable[..., SphinxTestApp]
 ) -> Callable[..., SphinxTestApp]:
-    """``site_project(name)``: a Sphinx app for ``tests/roots/<name>``, configured as the site.
+    """``site_project(name, parallel=0)``: a Sphinx app for ``tests/roots/<name>``, set as the site.
 
     The fixture's conf.py runs the real conf.py and warnings count as errors (`-W`), so a
     fixture fails exactly where the site would.
     """
 
-    def build_app(name: str, **confoverrides: object) -> SphinxTestApp:
+    def build_app(name: str, parallel: int = 0, **confoverrides: object) -> SphinxTestApp:
         srcdir = tmp_path / name
         if not srcdir.exists():
             shutil.copytree(FIXTURES / name, srcdir)
@@ -68,7 +68,13 @@ def site_project(
                 f"globals().update(runpy.run_path({str(ROOT / 'conf.py')!r}))\n"
                 "exclude_patterns = ['_build', 'fixture_lib']\n"
             )
-        return make_app("html", srcdir=srcdir, confoverrides=confoverrides, warningiserror=True)
+        return make_app(
+            "html",
+            srcdir=srcdir,
+            confoverrides=confoverrides,
+            warningiserror=True,
+            parallel=parallel,
+        )
 
     return build_app
 

@@ -1,21 +1,32 @@
-"""The build fails loudly on a broken page and never serves stale outputs."""
+"""The build fails loudly on a broken page, executes only what changed, serves no stale output."""
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
-from myst_nb.core.execute.base import ExecutionError
+from sphinx.testing.util import SphinxTestApp
 
 pytestmark = pytest.mark.build
 
 
 def test_broken_cell_fails_the_build_naming_the_page(site_project):
-    app = site_project("broken-cell")
-    page = str(app.srcdir / "index.md")
-    with pytest.raises(ExecutionError, match=r"index\.md"):
+    def build() -> str:
+        app = site_project("broken-cell")
         app.build()
-    log = app.warning.getvalue()
-    assert f"{page}: WARNING: Executing notebook failed" in log
-    assert "ZeroDivisionError" in log  # the traceback is in the log
+        assert app.statuscode != 0
+        log = app.warning.getvalue()
+        app.cleanup()
+        return log
+
+    page = str(site_project("broken-cell").srcdir / "index.md")
+    for _ in range(2):  # the page executes, and fails, again on the next build
+        log = build()
+        assert f"{page}: WARNING: Executing notebook failed" in log
+        assert "ZeroDivisionError" in log  # the traceback is in the log
 
 
 def test_broken_cross_reference_fails_the_build_naming_the_page(site_project):
@@ -36,23 +47,60 @@ def test_code_cell_inside_a_collapsed_solution_executes(site_project):
     assert "dropdown" in html  # the solution starts collapsed
 
 
-def test_library_change_reexecutes_the_page(site_project, tmp_path):
-    library = tmp_path / "library-cache" / "fixture_lib"
+class IncrementalProject:
+    """tests/roots/library-imports, built again and again as `make html` would (two processes).
 
-    def build() -> tuple[str, str]:
-        """Build as `make html` would; return the status log and the page."""
-        app = site_project("library-cache", library_cache_dirs=[str(library)])
+    greeting.md imports fixture_lib.greeting, which imports fixture_lib.words; counting.md
+    imports fixture_lib.counting.
+    """
+
+    def __init__(self, site_project: Callable[..., SphinxTestApp], tmp_path: Path) -> None:
+        self.site_project = site_project
+        self.srcdir = tmp_path / "library-imports"
+        self.library = self.srcdir / "fixture_lib"
+
+    def build(self) -> list[str]:
+        """Build; return the pages that were executed."""
+        app = self.site_project("library-imports", parallel=2, library_packages=[str(self.library)])
         app.build()
         assert app.statuscode == 0, app.warning.getvalue()
-        status, html = app.status.getvalue(), (app.outdir / "index.html").read_text()
+        status = app.status.getvalue()
         app.cleanup()  # several apps in one test: reset docutils' registries
-        return status, html
+        return sorted(re.findall(r"(\w+)\.md: Executing notebook", status))
 
-    assert "library says first" in build()[1]
-    status, _ = build()
-    assert "0 added, 0 changed, 0 removed" in status  # a no-op rebuild executes nothing
+    def html(self, page: str) -> str:
+        return (self.srcdir / "_build" / "html" / f"{page}.html").read_text()
 
-    (library / "__init__.py").write_text('VALUE = "second"\n')  # the page itself is unchanged
-    status, html = build()
-    assert "library says second" in html
-    assert "library says first" not in html
+
+@pytest.fixture
+def project(site_project, tmp_path) -> IncrementalProject:
+    project = IncrementalProject(site_project, tmp_path)
+    assert project.build() == ["counting", "greeting"]  # a clean build executes every page
+    return project
+
+
+def test_noop_rebuild_executes_nothing(project):
+    (project.library / "words.py").touch()  # a newer file with the same bytes is no change
+    assert project.build() == []
+
+
+def test_editing_a_page_reexecutes_only_that_page(project):
+    page = project.srcdir / "counting.md"
+    page.write_text(page.read_text().replace("counting to", "counting up to"))
+    assert project.build() == ["counting"]
+    assert "counting up to 3" in project.html("counting")
+
+
+def test_library_edit_reexecutes_the_pages_that_import_it(project):
+    # greeting.md imports words.py only through greeting.py's relative import.
+    words = project.library / "words.py"
+    old = words.stat()
+    words.write_text('WORD = "second"\n')
+    os.utime(words, ns=(old.st_atime_ns, old.st_mtime_ns))  # the old time: contents decide
+    assert project.build() == ["greeting"]
+    assert "library says second" in project.html("greeting")
+    assert "library says first" not in project.html("greeting")  # no stale output survives
+
+    (project.library / "counting.py").write_text("LIMIT = 4\n")
+    assert project.build() == ["counting"]
+    assert "counting to 4" in project.html("counting")

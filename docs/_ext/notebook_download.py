@@ -6,24 +6,22 @@ itself when launch buttons (Binder, Colab, ...) are configured, which this
 offline site has none of. This extension sets it for every page myst-nb
 executed, and writes the notebook there.
 
-myst-nb writes each page's notebook to ``jupyter_execute/<page>.ipynb``, but
-when the outputs come from its execution cache it writes the notebook as read,
-without them; the outputs are then merged in from the cache here, as myst-nb
-does for the page itself. The notebook has random cell ids (nbformat draws them
-when it reads a text notebook) and may hold execution timestamps in the cell
-metadata: the copy readers download gets ids derived from the page and the
-cell's position and no timestamps, so two builds give byte-identical files.
+myst-nb writes each page it executes, with its outputs, to
+``jupyter_execute/<page>.ipynb`` (the site executes a page whenever Sphinx reads
+it, so there is no execution cache to merge from). That notebook has random cell
+ids (nbformat draws them when it reads a text notebook) and may hold execution
+timestamps in the cell metadata: the copy readers download gets ids derived from
+the page and the cell's position and no timestamps, so two builds give
+byte-identical files.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from pathlib import Path
 from typing import Any
 
 import nbformat
-from jupyter_cache import get_cache
 from sphinx.application import Sphinx
 
 TIMING_KEYS = ("execution", "ExecuteTime")  # nbclient's record_timing; JupyterLab's extension
@@ -44,11 +42,7 @@ def executed_notebook(app: Sphinx, pagename: str) -> nbformat.NotebookNode | Non
     written = Path(config.output_folder, pagename + ".ipynb")
     if "kernelspec" not in app.env.metadata.get(pagename, {}) or not written.is_file():
         return None
-    notebook = nbformat.read(written, as_version=4)
-    if config.execution_mode == "cache":
-        with contextlib.suppress(KeyError):  # not in the cache: excluded from execution
-            _, notebook = get_cache(config.execution_cache_path).merge_match_into_notebook(notebook)
-    return notebook
+    return nbformat.read(written, as_version=4)
 
 
 def _offer_notebook(

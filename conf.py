@@ -31,6 +31,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "offline_mathjax",  # docs/_ext: MathJax served from _static, no CDN
     "library_cache",  # docs/_ext: re-execute pages when seminar/ changes
+    "lean_pages",  # docs/_ext: deferred scripts, lazy images, no unused scripts
 ]
 
 exclude_patterns = ["_ext"]

@@ -33,7 +33,18 @@ INTEGRITY = (
 # tex-chtml.js bundles the TeX input, the CHTML output and the menu; what it can
 # load later (TeX extensions such as \boldsymbol, fonts, the accessibility
 # explorer with its speech rules) must sit beside it.
-KEEP = ("tex-chtml.js", "input/tex/extensions/", "output/chtml/fonts/woff-v2/", "a11y/", "sre/")
+# ui/lazy.js typesets a formula only when it scrolls into view: a page with hundreds
+# of formulas then renders, and answers input, without waiting for all of them.
+KEEP = (
+    "tex-chtml.js",
+    "input/tex/extensions/",
+    "output/chtml/fonts/woff-v2/",
+    "a11y/",
+    "sre/",
+    "ui/lazy.js",
+)
+STAMP = "\n".join((VERSION, *KEEP)) + "\n"  # a copy made with other files is made again
+CONFIG = {"loader": {"load": ["ui/lazy"]}}
 DEFAULT_DIR = Path(sys.prefix) / "share" / "mathjax"
 
 
@@ -52,19 +63,20 @@ def fetch(dest: Path = DEFAULT_DIR) -> None:
                 out = target / relative
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
-    (target / "VERSION").write_text(VERSION + "\n")
+    (target / "VERSION").write_text(STAMP)
 
 
 def _serve_local_copy(app: Sphinx, config: Config) -> None:
     root = Path(config.mathjax_offline_dir)
     stamp = root / "mathjax" / "VERSION"
-    if not stamp.is_file() or stamp.read_text().strip() != VERSION:
+    if not stamp.is_file() or stamp.read_text() != STAMP:
         raise ConfigError(
-            f"MathJax {VERSION} is not vendored in {root}; "
+            f"MathJax {VERSION} (with {', '.join(KEEP)}) is not vendored in {root}; "
             "run `make venv` (or `python docs/_ext/offline_mathjax.py`) once with network access."
         )
     config.html_static_path.append(str(root))
     config.mathjax_path = "mathjax/tex-chtml.js"
+    config.mathjax3_config = {**CONFIG, **(config.mathjax3_config or {})}
 
 
 def setup(app: Sphinx) -> dict[str, object]:

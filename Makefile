@@ -11,7 +11,7 @@ SPHINXOPTS ?= -n -W --keep-going
 SPHINX := $(BIN)/sphinx-build $(SPHINXOPTS) -c . docs
 PORT ?= 8000
 
-.PHONY: help venv node-tools html doctest lint format test serve bench screenshots system-deps lock clean distclean
+.PHONY: help venv node-tools html doctest lint format test serve bench bench-pages screenshots system-deps lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ serve: html  ## preview the site on http://127.0.0.1:$(PORT)
 
 bench: $(INSTALLED) $(NODE_TOOLS)  ## time a clean build and a no-op rebuild
 	$(BIN)/python benchmarks/build_time.py
+
+bench-pages: html $(NODE_TOOLS)  ## Lighthouse (mobile) on every page, served with gzip: median of 3 runs
+	$(BIN)/python benchmarks/page_speed.py
 
 screenshots: html  ## screenshots of every page (desktop, phone, dark) into _build/screenshots
 	$(BIN)/python tests/browser.py $(BUILDDIR)/html $(BUILDDIR)/screenshots

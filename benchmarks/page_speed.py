@@ -154,9 +154,12 @@ def typeset_math(base: str, paths: list[str]) -> dict[str, str]:
             page = browser.new_page(viewport={"width": 412, "height": 823})
             page.goto(base + path, wait_until="networkidle")
             page.evaluate("() => window.MathJax?.startup?.promise")
+            # Formulas out of view wait for the reader to scroll (ui/lazy); typeset them all,
+            # as MathJax does before printing, to check that every one of them renders.
+            page.evaluate("() => window.MathJax?.startup?.document?.lazyTypesetAll?.()")
             total = page.locator(".math").count()
-            typeset = page.locator("mjx-container").count() - page.locator("mjx-merror").count()
-            found[path] = f"{typeset}/{total}"
+            typeset = page.locator("mjx-container:not(:has(mjx-lazy)):not(:has(mjx-merror))")
+            found[path] = f"{typeset.count()}/{total}"
             page.close()
         browser.close()
     return found

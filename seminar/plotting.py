@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import gzip
 import io
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cycler import cycler
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
 
 #: Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
 PALETTE: dict[str, str] = {
@@ -65,12 +62,13 @@ STYLE: dict[str, Any] = {
 #: (640 CSS px) and at about half of it on a phone, whose screen has 2 to 3 pixels per
 #: CSS pixel, so 1.5 is sharp everywhere but on a high-density desktop screen.
 PNG_SCALE = 1.5
-#: Static hosts send SVG gzipped (PNG is compressed already): compare what goes over the wire.
+#: Static hosts send SVG gzipped, and PNG is compressed already, so sizes are compared as sent.
 SVG_GZIP_LEVEL = 6
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "application/pdf")
 
 
-def figure_image(fig: Figure) -> tuple[dict[str, bytes | str], dict[str, dict[str, int]]]:
+# `fig` is a matplotlib Figure; typed Any because the docs (built offline) cannot link it.
+def figure_image(fig: Any) -> tuple[dict[str, bytes | str], dict[str, dict[str, int]]]:
     """``fig`` as a notebook output: the smaller of an SVG and a PNG, with its size.
 
     Line plots are usually smaller as SVG, images and dense scatters as PNG. The size
@@ -95,7 +93,7 @@ def figure_image(fig: Figure) -> tuple[dict[str, bytes | str], dict[str, dict[st
     return {kind: svg if kind == "image/svg+xml" else png}, {kind: size}
 
 
-def _render(fig: Figure, fmt: str, **kwargs: Any) -> bytes:
+def _render(fig: Any, fmt: str, **kwargs: Any) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, bbox_inches="tight", **kwargs)
     return buffer.getvalue()

@@ -41,6 +41,9 @@ def test_page_renders_offline_with_math_and_no_errors(browser, base, page):
     math = visit_.page.locator(".math").count()
     assert visit_.page.locator("mjx-container").count() == math  # every formula typeset
     assert visit_.page.locator("mjx-merror").count() == 0  # and none has a TeX error
+    # Figures below the fold load lazily: load them all (or fail) before the check.
+    load = "i => (i.loading = 'eager', i.decode().catch(() => 0))"
+    visit_.page.evaluate(f"Promise.all([...document.images].map({load}))")
     broken = visit_.page.evaluate(
         "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
     )

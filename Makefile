@@ -16,23 +16,22 @@ PORT ?= 8000
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-venv: $(INSTALLED)  ## create .venv with the pinned packages and vendored MathJax
+venv: $(INSTALLED)  ## create .venv with the pinned packages
 
-$(INSTALLED): requirements.lock pyproject.toml docs/_ext/offline_mathjax.py
+$(INSTALLED): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed, found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python docs/_ext/offline_mathjax.py
 	touch $@
 
-node-tools: $(NODE_TOOLS)  ## install axe-core and Lighthouse from package-lock.json into node_modules
+node-tools: $(NODE_TOOLS)  ## install MathJax, axe-core and Lighthouse from package-lock.json into node_modules
 
 $(NODE_TOOLS): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-html: $(INSTALLED)  ## execute every page and build the site into _build/html
+html: $(INSTALLED) $(NODE_TOOLS)  ## execute every page and build the site into _build/html (math typeset by MathJax in Node.js)
 	$(SPHINX) -b html $(BUILDDIR)/html
 	@echo "Site built: $(CURDIR)/$(BUILDDIR)/html/index.html"
 

@@ -29,7 +29,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_design",  # cards and grids on the landing page
     "sphinxcontrib.bibtex",
-    "offline_mathjax",  # docs/_ext: MathJax served from _static, no CDN
+    "prerender_math",  # docs/_ext: math typeset at build time (SVG), no MathJax script
     "library_cache",  # docs/_ext: re-execute pages when seminar/ changes
     "lean_pages",  # docs/_ext: deferred scripts, lazy images, no unused scripts
 ]

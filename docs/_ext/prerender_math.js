@@ -78,7 +78,8 @@ function typesetPage(html) {
   });
   if (typeset === html) return html; // no math on this page
   const style = `<style id="${STYLE_ID}">\n${adaptor.textContent(svg.styleSheet(document))}</style>\n`;
-  const glyphs = adaptor.outerHTML(svg.pageElements(document));
+  const cache = svg.pageElements(document);
+  const glyphs = cache ? adaptor.outerHTML(cache) : '';
   return typeset
     .replace(/<\/head>/, `${style}</head>`)
     .replace(/^(\s*<body[^>]*>)/m, `$1\n${glyphs}`); // the tag, not a comment naming it

@@ -15,35 +15,34 @@ SITE_SOURCES := Makefile conf.py $(shell find docs seminar -name __pycache__ -pr
 SPHINX := $(BIN)/sphinx-build $(SPHINXOPTS) -c . docs
 PORT ?= 8000
 
-.PHONY: help venv node-tools html doctest lint format test serve dist bench screenshots system-deps lock clean distclean
+.PHONY: help venv node-tools html doctest lint format test serve dist bench bench-pages screenshots system-deps lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-venv: $(INSTALLED)  ## create .venv with the pinned packages and vendored MathJax
+venv: $(INSTALLED)  ## create .venv with the pinned packages
 
-$(INSTALLED): requirements.lock pyproject.toml docs/_ext/offline_mathjax.py
+$(INSTALLED): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed, found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python docs/_ext/offline_mathjax.py
 	touch $@
 
-node-tools: $(NODE_TOOLS)  ## install axe-core and Lighthouse from package-lock.json into node_modules
+node-tools: $(NODE_TOOLS)  ## install MathJax, axe-core and Lighthouse from package-lock.json into node_modules
 
 $(NODE_TOOLS): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
-html: $(SITE_STAMP)  ## execute every page and build the site into _build/html
+html: $(SITE_STAMP)  ## execute every page and build the site into _build/html (math typeset by MathJax in Node.js)
 	@echo "Site built: $(CURDIR)/$(BUILDDIR)/html/index.html"
 
 # Sphinx needs about 4 s to find that nothing changed (mostly importing extensions), so
 # make looks first: at every file the site is built from and every folder holding them (a
 # file added or removed changes its folder). The stamp carries the time the build started:
 # a file saved during the build is newer, and the next `make html` builds again.
-$(SITE_STAMP): $(INSTALLED) $(SITE_SOURCES)
+$(SITE_STAMP): $(INSTALLED) $(NODE_TOOLS) $(SITE_SOURCES)
 	@mkdir -p $(@D) && touch $@.started
 	$(SPHINX) -d $(DOCTREES) -b html $(@D)
 	@mv $@.started $@
@@ -75,6 +74,9 @@ dist: html  ## zip the site for offline reading into _build/seminar-05-site.zip
 
 bench: $(INSTALLED) $(NODE_TOOLS)  ## time clean, no-op and incremental builds against their floor
 	SPHINXOPTS="$(SPHINXOPTS)" $(BIN)/python benchmarks/build_time.py
+
+bench-pages: html $(NODE_TOOLS)  ## Lighthouse (mobile) on every page, served with gzip: median of 3 runs
+	$(BIN)/python benchmarks/page_speed.py
 
 screenshots: html  ## screenshots of every page (desktop, phone, dark) into _build/screenshots
 	$(BIN)/python tests/browser.py $(BUILDDIR)/html $(BUILDDIR)/screenshots

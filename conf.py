@@ -29,11 +29,12 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_design",  # cards and grids on the landing page
     "sphinxcontrib.bibtex",
-    "offline_mathjax",  # docs/_ext: MathJax served from _static, no CDN
+    "prerender_math",  # docs/_ext: math typeset at build time (SVG), no MathJax script
     "library_imports",  # docs/_ext: re-execute a page when a module it imports changes
     "parallel_proof",  # docs/_ext: sphinx_proof in parallel builds (-j)
     "notebook_download",  # docs/_ext: executed notebooks in the download button
     "accessible_toggles",  # docs/_ext: code toggles named by their visible text
+    "lean_pages",  # docs/_ext: deferred scripts, lazy images, no unused scripts
 ]
 
 exclude_patterns = ["_ext", "_templates"]

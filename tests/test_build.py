@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
 pytestmark = pytest.mark.build
@@ -36,6 +37,12 @@ def test_broken_cross_reference_fails_the_build_naming_the_page(site_project):
     assert f"{app.srcdir / 'index.md'}:" in log
     assert "fig-that-does-not-exist" in log
     assert app.statuscode != 0
+
+
+def test_tex_error_fails_the_build_naming_the_page(site_project):
+    app = site_project("broken-math")
+    with pytest.raises(ExtensionError, match=r"index\.html: TeX error .*nosuchmacro"):
+        app.build()
 
 
 def test_code_cell_inside_a_collapsed_solution_executes(site_project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 
 import matplotlib
@@ -9,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from seminar.plotting import PALETTE, use_style
+from seminar.plotting import PALETTE, PNG_SCALE, _render, figure_image, use_style
 
 
 def render(seed: int) -> bytes:
@@ -50,3 +51,48 @@ def test_palette_is_the_default_colour_cycle():
 def test_backgrounds_are_white(key):
     use_style()
     assert matplotlib.colors.to_hex(plt.rcParams[key]) == "#ffffff"
+
+
+def figure(kind: str):
+    """A line plot (small as SVG) or a dense scatter (small as PNG)."""
+    use_style()
+    fig, ax = plt.subplots()
+    rng = np.random.default_rng(0)
+    if kind == "line":
+        ax.plot(rng.normal(size=50).cumsum())
+    else:
+        ax.scatter(*rng.normal(size=(2, 20000)), s=2)
+    return fig
+
+
+@pytest.mark.parametrize(("kind", "chosen"), [("line", "image/svg+xml"), ("scatter", "image/png")])
+def test_figure_is_sent_in_the_smaller_format(kind, chosen):
+    fig = figure(kind)
+    data, metadata = figure_image(fig)
+    plt.close(fig)
+    assert list(data) == [chosen] == list(metadata)
+    png = _render(fig, "png", dpi=fig.dpi * PNG_SCALE)
+    svg = _render(fig, "svg", metadata={"Date": None})
+    sent = {"image/png": len(png), "image/svg+xml": len(gzip.compress(svg, mtime=0))}
+    assert sent[chosen] == min(sent.values())
+
+
+@pytest.mark.parametrize("kind", ["line", "scatter"])
+def test_figure_size_is_its_css_size_whatever_the_format(kind):
+    fig = figure(kind)
+    (size,) = figure_image(fig)[1].values()
+    plt.close(fig)
+    width, height = fig.get_size_inches() * fig.dpi
+    assert abs(size["width"] - width) <= 0.1 * width  # tight bbox trims the margins a little
+    assert abs(size["height"] - height) <= 0.1 * height
+
+
+def test_svg_figure_is_reproducible_and_opaque():
+    svgs = []
+    for _ in range(2):
+        fig = figure("line")
+        svgs.append(figure_image(fig)[0]["image/svg+xml"])
+        plt.close(fig)
+    assert svgs[0] == svgs[1]
+    assert "<dc:date>" not in svgs[0]
+    assert "fill: #ffffff" in svgs[0]  # the figure's white background patch

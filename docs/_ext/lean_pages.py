@@ -1,0 +1,109 @@
+"""Pages that render before their scripts have run, and figures that load when scrolled to.
+
+Three changes to what the theme and the other extensions put on every page:
+
+- Scripts no longer block rendering: every ``<script src>`` in the head is deferred
+  (order kept), except ``documentation_options.js``, which inline scripts use at once.
+- Two scripts that a reader of this site never needs are dropped: the theme's
+  ``fontawesome.js`` (1.5 MB; it only redraws the icons, which its icon font already
+  draws, as inline SVG) and, except on the search page, Sphinx's search index and tools
+  (they serve search-as-you-type, which is off: the search box opens search.html).
+- Images below the fold load lazily (``loading="lazy"``): every image but one in the
+  page's opening, before its first subsection, which may be in view at once.
+- The theme's inline script in the head sets the page's colour theme to the light or
+  dark one it resolves to, as the theme's script does later. Left at "auto", the later
+  change restyled every element of the page once more (about a second on a phone for
+  a page with hundreds of formulas).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.html._assets import _JavaScript
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+# Scripts that inline scripts further down read as soon as they run.
+NEEDED_AT_ONCE = ("documentation_options.js",)
+NOT_NEEDED = ("scripts/fontawesome.js", "_static/searchtools.js", "_static/language_data.js")
+SEARCH_INDEX = "searchindex.js"
+
+
+def _defer(script: _JavaScript) -> _JavaScript:
+    attributes = script.attributes
+    if (
+        not script.filename
+        or "async" in attributes
+        or "defer" in attributes
+        or str(script.filename).endswith(NEEDED_AT_ONCE)
+    ):
+        return script
+    return _JavaScript(script.filename, priority=script.priority, defer="defer", **attributes)
+
+
+def defer_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
+) -> None:
+    context["script_files"] = [_defer(script) for script in context["script_files"]]
+
+
+def _script_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf'\s*<script[^>]*\ssrc="[^"]*{re.escape(name)}[^"]*"[^>]*></script>')
+
+
+THEME_AT_FIRST = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
+THEME_RESOLVED = (
+    'document.documentElement.dataset.theme = localStorage.getItem("theme") || '
+    '(matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light");'
+)
+
+
+def drop_scripts(html: str, pagename: str) -> str:
+    """``html`` without the script tags of NOT_NEEDED (and, off the search page, the index),
+    its colour theme resolved in the head."""
+    names = NOT_NEEDED if pagename == "search" else (*NOT_NEEDED, SEARCH_INDEX)
+    for name in names:
+        html = _script_tag(name).sub("", html)
+    return html.replace(THEME_AT_FIRST, THEME_RESOLVED)
+
+
+class LazyImages(SphinxPostTransform):
+    """``loading="lazy"`` on every image but the first one of the page's opening."""
+
+    default_priority = 900  # after myst-nb has turned notebook outputs into images
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        images = list(self.document.findall(nodes.image))
+        in_subsections = {
+            id(image)
+            for section in self.document.findall(nodes.section)
+            if isinstance(section.parent, nodes.section)
+            for image in section.findall(nodes.image)
+        }
+        eager = images[0] if images and id(images[0]) not in in_subsections else None
+        for image in images:
+            if image is not eager:
+                image.setdefault("loading", "lazy")
+
+
+def _strip_render(app: Sphinx) -> None:
+    templates = getattr(app.builder, "templates", None)
+    if templates is None or not hasattr(templates, "render"):
+        return
+    render = templates.render
+
+    def render_lean(template: str, context: dict[str, Any]) -> str:
+        return drop_scripts(render(template, context), context.get("pagename", ""))
+
+    templates.render = render_lean
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.add_post_transform(LazyImages)
+    app.connect("html-page-context", defer_scripts, priority=900)
+    app.connect("builder-inited", _strip_render)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -86,6 +86,12 @@ def figure_image(fig: Any) -> tuple[dict[str, bytes | str], dict[str, dict[str, 
     """
     png = _render(fig, "png", dpi=fig.dpi * PNG_SCALE)
     svg = _render(fig, "svg", metadata={"Date": None}).decode()
+    # The tight bounding box is a fractional number of pixels, so the figure's own
+    # background leaves the edge pixels half transparent: paint the whole image first.
+    from matplotlib.colors import to_hex
+
+    background = to_hex(fig.get_facecolor(), keep_alpha=False)
+    svg = svg.replace("<svg ", f'<svg style="background-color: {background}" ', 1)
     width, height = (int.from_bytes(png[offset : offset + 4]) for offset in (16, 20))  # IHDR
     size = {"width": round(width / PNG_SCALE), "height": round(height / PNG_SCALE)}
     svg_sent = len(gzip.compress(svg.encode(), compresslevel=SVG_GZIP_LEVEL, mtime=0))

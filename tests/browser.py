@@ -128,7 +128,7 @@ class Visit:
 def visit(
     browser: Browser, base: str, path: str, *, phone: bool = False, dark: bool = False
 ) -> Visit:
-    """Open ``base + path`` with only ``base`` reachable; wait until the math is typeset."""
+    """Open ``base + path`` with only ``base`` reachable; wait until it has loaded."""
     return finish_loading(start_visit(browser, base, path, phone=phone, dark=dark))
 
 
@@ -168,9 +168,8 @@ def start_visit(
 
 
 def finish_loading(visit: Visit) -> Visit:
-    """Wait until the page and what it requests have loaded and its math is typeset."""
+    """Wait until the page and what it requests have loaded (the math is typeset in the HTML)."""
     visit.page.wait_for_load_state("networkidle")
-    wait_for_math(visit.page)
     return visit
 
 
@@ -198,14 +197,6 @@ class OneAhead:
         for unused in self.started.values():
             unused.page.context.close()
         self.started.clear()
-
-
-def wait_for_math(page: Page) -> None:
-    """Wait until MathJax has typeset the page, however and whenever it is loaded."""
-    page.wait_for_function(
-        "() => !document.querySelector('.math') || window.MathJax?.startup?.promise"
-    )
-    page.evaluate("() => window.MathJax?.startup?.promise")
 
 
 def load_images(page: Page) -> list[dict[str, object]]:

@@ -96,3 +96,5 @@ def test_svg_figure_is_reproducible_and_opaque():
     assert svgs[0] == svgs[1]
     assert "<dc:date>" not in svgs[0]
     assert "fill: #ffffff" in svgs[0]  # the figure's white background patch
+    # ... and the whole image, whose fractional edge pixels the patch only half covers
+    assert svgs[0].count('<svg style="background-color: #ffffff" ') == 1

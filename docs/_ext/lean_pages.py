@@ -28,8 +28,14 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # Scripts that inline scripts further down read as soon as they run.
 NEEDED_AT_ONCE = ("documentation_options.js",)
-NOT_NEEDED = ("scripts/fontawesome.js", "_static/searchtools.js", "_static/language_data.js")
-SEARCH_INDEX = "searchindex.js"
+NOT_NEEDED = ("scripts/fontawesome.js",)
+SEARCH_ONLY = ("_static/searchtools.js", "_static/language_data.js", "searchindex.js")
+# The search page's template writes these tags itself, after the deferred scripts they
+# use (searchtools.js calls doctools.js's _ready; searchindex.js calls Search.setIndex):
+# deferred too, they run after those, in this order.
+PLAIN_SEARCH_TAG = re.compile(
+    r'<script src="([^"]*(?:searchtools|language_data|searchindex)\.js[^"]*)">'
+)
 
 
 def _defer(script: _JavaScript) -> _JavaScript:
@@ -64,9 +70,10 @@ THEME_RESOLVED = (
 def drop_scripts(html: str, pagename: str) -> str:
     """``html`` without the script tags of NOT_NEEDED (and, off the search page, the index),
     its colour theme resolved in the head."""
-    names = NOT_NEEDED if pagename == "search" else (*NOT_NEEDED, SEARCH_INDEX)
+    names = NOT_NEEDED if pagename == "search" else (*NOT_NEEDED, *SEARCH_ONLY)
     for name in names:
         html = _script_tag(name).sub("", html)
+    html = PLAIN_SEARCH_TAG.sub(r'<script defer="defer" src="\1">', html)
     return html.replace(THEME_AT_FIRST, THEME_RESOLVED)
 
 

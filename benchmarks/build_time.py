@@ -21,7 +21,6 @@ import argparse
 import datetime
 import itertools
 import os
-import platform
 import re
 import resource
 import shutil
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from IPython.core.inputtransformer2 import TransformerManager
+from machine import describe
 from myst_nb.core.read import read_myst_markdown_notebook
 from myst_parser.config.main import MdParserConfig
 
@@ -46,13 +46,6 @@ BUILD = ROOT / "_build"
 EDITED_PAGE = DOCS / "assignments" / "01-receptive-fields.md"
 EDITED_MODULE = ROOT / "seminar" / "trust_region.py"  # pages 2 and 4; page 4 through attacks
 SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-
-
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    model = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text()) if cpuinfo.exists() else None
-    cpu = model.group(1).strip() if model else platform.processor() or "unknown CPU"
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def load() -> str:
@@ -283,7 +276,7 @@ def main() -> None:
     arguments = parser.parse_args()
     started, load_before = datetime.datetime.now().astimezone(), load()
     rows = build_rows()
-    print(f"Machine: {machine()}")
+    print(f"Machine: {describe()}")
     print(f"Date: {started:%Y-%m-%d %H:%M %Z}; 1-minute load average {load_before} before,", end="")
     print(f" {load()} after (other work on the machine stretches wall times)")
     print(f"Command: make bench (SPHINXOPTS as in the Makefile, {os.cpu_count()} cores)\n")

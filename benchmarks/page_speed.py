@@ -15,49 +15,39 @@ The reports are kept in _build/lighthouse/ for a closer look at the audits.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
-import functools
 import gzip
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
 import subprocess
-import threading
-from collections.abc import Iterator
+import sys
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from machine import describe
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import FLAGS, QuietHandler, serve  # noqa: E402 (tests/ is not a package)
+
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / "_build" / "lighthouse"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 HOST = "127.0.0.1"
-# The browser flags of tests/browser.py; the resolver rule makes every other host fail.
-CHROME_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}",
-]
+# The browser flags of the browser tests; the resolver rule makes every other host fail.
+CHROME_FLAGS = [*FLAGS, f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {HOST}"]
 # What GitHub Pages, Netlify or nginx with gzip on would compress (text, not images or fonts).
 COMPRESSIBLE = re.compile(r"^(text/|application/(javascript|json|xml)|image/svg\+xml)")
 GZIP_LEVEL = 6  # zlib's default, the usual static-host setting
 
 
-class GzipHandler(SimpleHTTPRequestHandler):
+class GzipHandler(QuietHandler):
     """Static files; text types gzipped when the client accepts it."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path))
@@ -76,19 +66,6 @@ class GzipHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on a free port of 127.0.0.1; yield the base URL."""
-    handler = functools.partial(GzipHandler, directory=str(site))
-    with ThreadingHTTPServer((HOST, 0), handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://{HOST}:{server.server_address[1]}/"
-        finally:
-            server.shutdown()
 
 
 def pages(site: Path) -> list[str]:
@@ -146,30 +123,19 @@ def median_run(runs: list[Run]) -> Run:
 
 
 def typeset_math(base: str, paths: list[str]) -> dict[str, str]:
-    """For each page, 'typeset/total' formulas as the browser shows them (phone viewport).
-
-    The build typesets the math; the page would only run MathJax if it still loaded it.
-    """
+    """For each page, 'typeset/total' formulas as the browser shows them (phone viewport)."""
     found = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
         for path in paths:
             page = browser.new_page(viewport={"width": 412, "height": 823})
             page.goto(base + path, wait_until="networkidle")
-            page.evaluate("() => window.MathJax?.startup?.promise")
             total = page.locator(".math").count()
-            typeset = page.locator("mjx-container:not(:has(mjx-lazy)):not(:has(mjx-merror))")
+            typeset = page.locator("mjx-container:not(:has(mjx-merror))")
             found[path] = f"{typeset.count()}/{total}"
             page.close()
         browser.close()
     return found
-
-
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo")
-    model = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text()) if cpuinfo.exists() else None
-    cpu = model.group(1).strip() if model else platform.processor() or "unknown CPU"
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}"
 
 
 def versions() -> str:
@@ -209,7 +175,7 @@ def main() -> None:
     paths = [p for p in pages(args.site) if args.only in p]
     args.reports.mkdir(parents=True, exist_ok=True)
     results = {}
-    with serve(args.site) as base:
+    with serve(args.site, GzipHandler) as base:
         for path in paths:
             name = path.removesuffix(".html").replace("/", "-")
             runs = [
@@ -220,7 +186,7 @@ def main() -> None:
         math = typeset_math(base, paths)
     print()
     print(f"date: {datetime.date.today().isoformat()}")
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     print(f"tools: {versions()}, mobile preset, gzip level {GZIP_LEVEL}")
     print(f"each figure: median of {args.runs} Lighthouse runs per page; math: typeset/formulas")
     print()

@@ -79,15 +79,19 @@ def find_chromium() -> str | None:
     return next((found for c in candidates if c and (found := shutil.which(c))), None)
 
 
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Static files, with no line logged per request."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(
+    directory: Path, handler_class: type[SimpleHTTPRequestHandler] = QuietHandler
+) -> Iterator[str]:
     """Serve ``directory`` on a free localhost port; yield its base URL."""
-
-    class QuietHandler(SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(directory))
+    handler = functools.partial(handler_class, directory=str(directory))
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()

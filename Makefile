@@ -36,7 +36,7 @@ $(NODE_TOOLS): package.json package-lock.json
 	touch $@
 
 html: $(SITE_STAMP)  ## execute every page and build the site into _build/html (math typeset by MathJax in Node.js)
-	@echo "Site built: $(CURDIR)/$(BUILDDIR)/html/index.html"
+	@echo "Site built: $(abspath $(BUILDDIR))/html/index.html"
 
 # Sphinx needs about 4 s to find that nothing changed (mostly importing extensions), so
 # make looks first: at every file the site is built from and every folder holding them (a

@@ -35,6 +35,7 @@ extensions = [
     "notebook_download",  # docs/_ext: executed notebooks in the download button
     "accessible_toggles",  # docs/_ext: code toggles named by their visible text
     "lean_pages",  # docs/_ext: deferred scripts, lazy images, no unused scripts
+    "bundled_styles",  # docs/_ext: one stylesheet, unused rules and icons dropped
 ]
 
 exclude_patterns = ["_ext", "_templates"]

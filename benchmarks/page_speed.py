@@ -47,7 +47,10 @@ GZIP_LEVEL = 6  # zlib's default, the usual static-host setting
 
 
 class GzipHandler(QuietHandler):
-    """Static files; text types gzipped when the client accepts it."""
+    """Static files; text types gzipped when the client accepts it; connections kept open
+    (HTTP/1.1), as on any static host, rather than one per request."""
+
+    protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path))

@@ -232,6 +232,62 @@ def accessibility_violations(page: Page) -> list[tuple[str, str, str]]:
     return [(rule, impact, selector) for rule, impact, selector in found]
 
 
+# What the stylesheets decide about an element: its box, its text and its colours.
+STYLE_PROPERTIES = [
+    "display", "position", "visibility", "float", "z-index", "opacity",
+    "width", "height", "top", "left", "overflow-x", "overflow-y",
+    "margin-top", "margin-right", "margin-bottom", "margin-left",
+    "padding-top", "padding-right", "padding-bottom", "padding-left",
+    "border-top-width", "border-left-width", "border-top-color", "border-radius",
+    "color", "background-color", "background-image", "box-shadow",
+    "font-family", "font-size", "font-weight", "font-style", "line-height",
+    "text-align", "text-decoration-line", "white-space", "list-style-type", "cursor",
+]  # fmt: skip
+# Inside a formula only MathJax's own <style> applies: its elements are left out. The
+# elements are listed once, so that both snapshots cover the same ones.
+COMPUTED_STYLES = """properties => Array.from(
+    window.styledElements ??= [...document.querySelectorAll("body, body *:not(mjx-container *)")],
+    e => {
+        const style = getComputedStyle(e), before = getComputedStyle(e, "::before");
+        const name = `${e.tagName}.${e.getAttribute("class") || ""}`;
+        return [name, ...properties.map(p => style.getPropertyValue(p)), before.content].join("|");
+    })"""
+# Link the given stylesheets (absolute URLs) where the page's own are, so that they come
+# before the page's <style> elements as the originals did; wait for them, then switch off
+# the page's own, and wait for the fonts they link.
+USE_STYLESHEETS = """async hrefs => {
+    const own = [...document.querySelectorAll('link[rel="stylesheet"]')];
+    await Promise.all(hrefs.map(href => new Promise((loaded, failed) => {
+        const link = Object.assign(document.createElement("link"), {rel: "stylesheet", href});
+        link.dataset.swapped = "";
+        link.onload = loaded;
+        link.onerror = () => failed(new Error("cannot load " + href));
+        own[0].before(link);
+    })));
+    own.forEach(link => link.disabled = true);
+    document.body.getBoundingClientRect();  // lay out, so that the fonts needed start loading
+    await document.fonts.ready;
+}"""
+RESTORE_STYLESHEETS = """() => {
+    document.querySelectorAll("link[data-swapped]").forEach(link => link.remove());
+    document.querySelectorAll('link[rel="stylesheet"]').forEach(link => link.disabled = false);
+}"""
+NO_TRANSITIONS = "*, ::before, ::after { transition: none !important; animation: none !important; }"
+
+
+def styles_under(page: Page, stylesheets: list[str]) -> tuple[list[str], list[str]]:
+    """Every element's computed style (STYLE_PROPERTIES and its ::before content) as the
+    page's own stylesheets give it, and as ``stylesheets`` (absolute URLs) instead do."""
+    page.add_style_tag(content=NO_TRANSITIONS)  # no style in between two snapshots
+    own = page.evaluate(COMPUTED_STYLES, STYLE_PROPERTIES)
+    page.evaluate(USE_STYLESHEETS, stylesheets)
+    try:
+        swapped = page.evaluate(COMPUTED_STYLES, STYLE_PROPERTIES)
+    finally:
+        page.evaluate(RESTORE_STYLESHEETS)
+    return own, swapped
+
+
 def follow_system_theme(page: Page, scheme: str) -> str:
     """Switch the system's colour scheme under the open page; the theme the page shows."""
     page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]

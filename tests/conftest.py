@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "roots"
 SITE = ROOT / "_build" / "html"
 DOCS = ROOT / "docs"
+sys.path.insert(0, str(DOCS / "_ext"))  # tests import the site's Sphinx extensions
 SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 

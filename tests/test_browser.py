@@ -29,9 +29,11 @@ from browser import (
     load_images,
     screenshot,
     serve,
+    styles_under,
     transparent_pixels,
     visit,
 )
+from bundled_styles import BUNDLE, SOURCES_LINE
 from conftest import ASSIGNMENTS, DOCUMENTS, SITE, SITE_PAGES, SOURCES
 from docutils import nodes
 from test_site import alt_text_problem, soup
@@ -158,6 +160,29 @@ def test_phone_screen_needs_no_sideways_scrolling(opened):
     finally:
         opened.page.set_viewport_size(DESKTOP)
     assert width[0] <= width[1], f"page is {width[0]} px wide on a {width[1]} px screen"
+
+
+def bundled_sources() -> list[str]:
+    """The stylesheets the bundle was made of, as the bundle records them."""
+    recorded = SOURCES_LINE.search((SITE / BUNDLE).read_text(encoding="utf-8"))
+    assert recorded is not None, "the bundle does not record its sources"
+    return recorded[1].split(" ")
+
+
+@on_pages(SITE_PAGES)
+def test_bundled_stylesheet_styles_every_element_as_the_originals_do(base, opened):
+    """Dropping rules from the bundle changed no element: the page's computed styles are the
+    same with the theme's and extensions' own stylesheets linked instead. On a phone in dark
+    mode, so that the narrow-screen and dark rules count; hidden elements count too."""
+    opened.page.set_viewport_size(PHONE)
+    follow_system_theme(opened.page, "dark")
+    try:
+        bundled, original = styles_under(opened.page, [base + s for s in bundled_sources()])
+    finally:
+        follow_system_theme(opened.page, "light")
+        opened.page.set_viewport_size(DESKTOP)
+    differing = [(b, o) for b, o in zip(bundled, original, strict=True) if b != o]
+    assert differing == [], f"{len(differing)} elements styled differently: {differing[:3]}"
 
 
 @on_pages(CODE_PAGES)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 import nbformat
 import pytest
 from conftest import DOCS, DOCUMENTS, NOTEBOOKS, SOURCES
 from myst_nb.core.read import read_myst_markdown_notebook
-from test_site import soup
-
-sys.path.insert(0, str(DOCS / "_ext"))
 from notebook_download import normalise
+from test_site import soup
 
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif")
 HIDDEN_OUTPUT_TAGS = {"remove-cell", "remove-output"}

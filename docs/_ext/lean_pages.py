@@ -3,7 +3,8 @@
 Three changes to what the theme and the other extensions put on every page:
 
 - Scripts no longer block rendering: every ``<script src>`` in the head is deferred
-  (order kept), except ``documentation_options.js``, which inline scripts use at once.
+  (order kept), except ``documentation_options.js``, which inline scripts use at once:
+  its few lines are written into the page instead.
 - Two scripts that a reader of this site never needs are dropped: the theme's
   ``fontawesome.js`` (1.5 MB; it only redraws the icons, which its icon font already
   draws, as inline SVG) and, except on the search page, Sphinx's search index and tools
@@ -19,6 +20,7 @@ Three changes to what the theme and the other extensions put on every page:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -67,13 +69,16 @@ THEME_RESOLVED = (
 )
 
 
-def drop_scripts(html: str, pagename: str) -> str:
+def drop_scripts(html: str, pagename: str, options: Path) -> str:
     """``html`` without the script tags of NOT_NEEDED (and, off the search page, the index),
-    its colour theme resolved in the head."""
+    with ``options`` (documentation_options.js) inline, its colour theme resolved."""
     names = NOT_NEEDED if pagename == "search" else (*NOT_NEEDED, *SEARCH_ONLY)
     for name in names:
         html = _script_tag(name).sub("", html)
     html = PLAIN_SEARCH_TAG.sub(r'<script defer="defer" src="\1">', html)
+    html = _script_tag(NEEDED_AT_ONCE[0]).sub(
+        lambda _: f"\n<script>{options.read_text(encoding='utf-8').strip()}</script>", html
+    )
     return html.replace(THEME_AT_FIRST, THEME_RESOLVED)
 
 
@@ -102,9 +107,11 @@ def _strip_render(app: Sphinx) -> None:
     if templates is None or not hasattr(templates, "render"):
         return
     render = templates.render
+    # Sphinx writes its static files before the pages.
+    options = Path(app.outdir, "_static", NEEDED_AT_ONCE[0])
 
     def render_lean(template: str, context: dict[str, Any]) -> str:
-        return drop_scripts(render(template, context), context.get("pagename", ""))
+        return drop_scripts(render(template, context), context.get("pagename", ""), options)
 
     templates.render = render_lean
 

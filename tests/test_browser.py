@@ -133,6 +133,23 @@ def test_no_serious_accessibility_violations(opened):
     assert ours == []
 
 
+VISIBLE_FORMULAS = """[...document.querySelectorAll("mjx-container")]
+    .filter(formula => formula.checkVisibility({visibilityProperty: true})).length"""
+
+
+@on_pages(SITE_PAGES)
+def test_screen_readers_get_every_visible_formula_as_mathml(opened):
+    """Each formula shown is in the accessibility tree as MathML (its SVG is aria-hidden);
+    those in collapsed hints and solutions join it when opened."""
+    cdp = opened.page.context.new_cdp_session(opened.page)
+    tree = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    cdp.detach()
+    spoken = [n for n in tree if n.get("role", {}).get("value") == "MathMLMath"]
+    assert len([n for n in spoken if not n.get("ignored")]) == opened.page.evaluate(
+        VISIBLE_FORMULAS
+    )
+
+
 @on_pages(SITE_PAGES)
 def test_full_page_screenshot_in_light_mode(opened):
     png = screenshot(opened.page, SCREENSHOTS, opened.path, "desktop")
@@ -218,6 +235,39 @@ def page_about(term: str) -> str | None:
     mentions = {page: SOURCES[page].read_text().lower().count(term.lower()) for page in DOCUMENTS}
     best = max(mentions, key=mentions.__getitem__)
     return best if mentions[best] else None
+
+
+@pytest.mark.parametrize("page", ASSIGNMENTS)
+def test_without_scripts_hints_and_solutions_are_open(browser, base, page):
+    """Collapsing needs sphinx-togglebutton's script; a reader without scripts gets them open."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        opened = context.new_page()
+        opened.goto(f"{base}{page}.html")
+        dropdowns = opened.locator(".admonition.dropdown")
+        assert dropdowns.count() > 0
+        for dropdown in dropdowns.all():
+            assert dropdown.locator(":scope > :not(.admonition-title)").first.is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page", ASSIGNMENTS)
+def test_hints_and_solutions_are_collapsed_before_their_script_runs(browser, base, page):
+    """A reader never sees a solution open while the page loads: with sphinx-togglebutton's
+    script held back, every dropdown shows its title alone."""
+    context = browser.new_context()
+    try:
+        context.route("**/togglebutton.js*", lambda route: route.abort())
+        opened = context.new_page()
+        opened.goto(f"{base}{page}.html")
+        dropdowns = opened.locator(".admonition.dropdown")
+        assert dropdowns.count() > 0
+        for dropdown in dropdowns.all():
+            assert dropdown.locator(":scope > .admonition-title").is_visible()
+            assert dropdown.locator(":scope > :not(.admonition-title):visible").count() == 0
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("term", SEARCH_TERMS)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging as pylogging
 import itertools
 import os
 import re
@@ -286,5 +287,6 @@ def _bundle(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
+    pylogging.getLogger("fontTools").setLevel(pylogging.WARNING)  # not a line per font table
     app.connect("build-finished", _bundle, priority=900)  # after the math is typeset
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

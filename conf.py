@@ -36,6 +36,7 @@ extensions = [
     "accessible_toggles",  # docs/_ext: code toggles named by their visible text
     "lean_pages",  # docs/_ext: deferred scripts, lazy images, no unused scripts
     "bundled_styles",  # docs/_ext: one stylesheet, unused rules and icons dropped
+    "search_index_entries",  # docs/_ext: incremental builds keep every page's index entries
 ]
 
 exclude_patterns = ["_ext", "_templates"]

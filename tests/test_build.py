@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sphinx.errors import ExtensionError
@@ -78,6 +80,10 @@ class IncrementalProject:
     def html(self, page: str) -> str:
         return (self.srcdir / "_build" / "html" / f"{page}.html").read_text()
 
+    def search_index(self) -> dict[str, Any]:
+        script = (self.srcdir / "_build" / "html" / "searchindex.js").read_text()
+        return json.loads(script[script.index("(") + 1 : script.rindex(")")])
+
 
 @pytest.fixture
 def project(site_project, tmp_path) -> IncrementalProject:
@@ -96,6 +102,15 @@ def test_editing_a_page_reexecutes_only_that_page(project):
     page.write_text(page.read_text().replace("counting to", "counting up to"))
     assert project.build() == ["counting"]
     assert "counting up to 3" in project.html("counting")
+
+
+def test_index_entries_of_pages_not_rewritten_stay_searchable(project):
+    entries = project.search_index()["indexentries"]
+    assert "greeting word" in entries
+    page = project.srcdir / "counting.md"
+    page.write_text(page.read_text().replace("counting to", "counting up to"))
+    assert project.build() == ["counting"]  # greeting.html is not written again
+    assert project.search_index()["indexentries"] == entries
 
 
 def test_library_edit_reexecutes_the_pages_that_import_it(project):

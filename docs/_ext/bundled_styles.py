@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging as pylogging
 import itertools
+import logging as pylogging
 import os
 import re
 from collections.abc import Iterable, Iterator

@@ -286,6 +286,31 @@ def test_search_finds_the_page_about(browser, base, term):
     assert expected in found
 
 
+# Where a search field's typed text starts, and where its magnifying glass ends (px).
+SEARCH_FIELD_LAYOUT = """form => {
+    const field = form.querySelector("input"), icon = form.querySelector(".fa-magnifying-glass");
+    const padding = parseFloat(getComputedStyle(field).paddingLeft);
+    const text = field.getBoundingClientRect().left + padding;
+    return [text, icon.getBoundingClientRect().right];
+}"""
+
+
+def test_the_magnifying_glass_leaves_the_typed_text_free(browser, base):
+    """In the search page's field and in the search dialog, the icon sits before the text."""
+    searched = visit(browser, base, "search.html?q=mirror")
+    page = searched.page
+    try:
+        text, icon = page.locator(".bd-search-container form.bd-search").evaluate(
+            SEARCH_FIELD_LAYOUT
+        )
+        assert icon <= text
+        page.locator(".search-button-field").first.click()
+        text, icon = page.locator("#pst-search-dialog form.bd-search").evaluate(SEARCH_FIELD_LAYOUT)
+        assert icon <= text
+    finally:
+        page.context.close()
+
+
 def test_dark_mode_follows_the_system_setting_from_the_first_paint(browser, base):
     dark = visit(browser, base, "index.html", dark=True)
     assert dark.page.evaluate("document.documentElement.dataset.theme") == "dark"

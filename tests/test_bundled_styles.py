@@ -72,8 +72,11 @@ def test_imports_are_inlined_and_urls_point_from_the_bundle(tmp_path):
 
 
 def test_icon_codepoints_come_from_the_kept_rules():
-    css = '.fa-sun{--fa:"\\f185"}@media print{.x::before{content:"\\2014"}}.y{--fa:var(--z)}'
-    assert icon_codepoints(css) == {0xF185, 0x2014}
+    css = (
+        '.fa-sun{--fa:"\\f185"}@media print{.x::before{content:"\\2014"}}.y{--fa:var(--z)}'
+        ':root{--pst-icon-lightbulb:"\\f0eb"}p{font-family:"X"}'
+    )
+    assert icon_codepoints(css) == {0xF185, 0x2014, 0xF0EB}
 
 
 @pytest.fixture(scope="module")

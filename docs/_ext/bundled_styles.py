@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
-import logging as pylogging
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -32,11 +32,8 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
-from sphinx.util import logging
 from tinycss2.ast import Node
 from tinycss2.serializer import serialize_url
-
-logger = logging.getLogger(__name__)
 
 BUNDLE = Path("_static") / "bundle" / "site.css"
 SOURCES_LINE = re.compile(r"/\* sources: (.*) \*/")
@@ -189,7 +186,9 @@ def used_rules(rules: list[Node], words: set[str]) -> list[str]:
 
 
 def icon_codepoints(css: str) -> set[int]:
-    """The characters the rules of ``css`` draw with ``--fa`` or ``content``."""
+    """The characters the rules of ``css`` can draw: the strings of ``content`` and of the
+    custom properties it takes them from (the theme keeps icons in ``--fa``, and those of
+    admonitions in ``--pst-icon-*``)."""
     codepoints: set[int] = set()
     for rule in tinycss2.parse_stylesheet(css, **PARSE):
         if rule.type == "at-rule" and rule.content and rule.lower_at_keyword in GROUPING:
@@ -197,7 +196,9 @@ def icon_codepoints(css: str) -> set[int]:
         if rule.type != "qualified-rule":
             continue
         for declaration in tinycss2.parse_declaration_list(rule.content, **PARSE):
-            if declaration.type == "declaration" and declaration.lower_name in ("--fa", "content"):
+            if declaration.type != "declaration":
+                continue
+            if declaration.lower_name == "content" or declaration.name.startswith("--"):
                 for token in declaration.value:
                     if token.type == "string":
                         codepoints.update(map(ord, token.value))
@@ -287,6 +288,6 @@ def _bundle(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
-    pylogging.getLogger("fontTools").setLevel(pylogging.WARNING)  # not a line per font table
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # not a line per font table
     app.connect("build-finished", _bundle, priority=900)  # after the math is typeset
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

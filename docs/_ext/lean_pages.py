@@ -1,6 +1,6 @@
 """Pages that render before their scripts have run, and figures that load when scrolled to.
 
-Three changes to what the theme and the other extensions put on every page:
+Four changes to what the theme and the other extensions put on every page:
 
 - Scripts no longer block rendering: every ``<script src>`` in the head is deferred
   (order kept), except ``documentation_options.js``, which inline scripts use at once:

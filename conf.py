@@ -32,6 +32,7 @@ extensions = [
     "prerender_math",  # docs/_ext: math typeset at build time (SVG), no MathJax script
     "library_imports",  # docs/_ext: re-execute a page when a module it imports changes
     "parallel_proof",  # docs/_ext: sphinx_proof in parallel builds (-j)
+    "stream_outputs",  # docs/_ext: printed output independent of the kernel's chunking
     "notebook_download",  # docs/_ext: executed notebooks in the download button
     "accessible_toggles",  # docs/_ext: code toggles named by their visible text
     "lean_pages",  # docs/_ext: deferred scripts, lazy images, no unused scripts

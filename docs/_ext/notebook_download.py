@@ -10,9 +10,10 @@ myst-nb writes each page it executes, with its outputs, to
 ``jupyter_execute/<page>.ipynb`` (the site executes a page whenever Sphinx reads
 it, so there is no execution cache to merge from). That notebook has random cell
 ids (nbformat draws them when it reads a text notebook) and may hold execution
-timestamps in the cell metadata: the copy readers download gets ids derived from
-the page and the cell's position and no timestamps, so two builds give
-byte-identical files.
+timestamps in the cell metadata, and what a cell prints in as many chunks as the
+kernel sent: the copy readers download gets ids derived from the page and the
+cell's position, no timestamps and one output per stream, as on the page, so two
+builds give byte-identical files.
 """
 
 from __future__ import annotations
@@ -23,16 +24,20 @@ from typing import Any
 
 import nbformat
 from sphinx.application import Sphinx
+from stream_outputs import coalesce_streams
 
 TIMING_KEYS = ("execution", "ExecuteTime")  # nbclient's record_timing; JupyterLab's extension
 
 
 def normalise(notebook: nbformat.NotebookNode, pagename: str) -> nbformat.NotebookNode:
-    """Give ``notebook`` ids made from ``pagename`` and cell index; drop execution times."""
+    """Give ``notebook`` ids made from ``pagename`` and cell index; drop execution times;
+    merge each cell's printed output as the page shows it."""
     for index, cell in enumerate(notebook.cells):
         cell.id = hashlib.sha256(f"{pagename}:{index}".encode()).hexdigest()[:8]
         for key in TIMING_KEYS:
             cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     return notebook
 
 

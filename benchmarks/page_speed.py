@@ -33,7 +33,7 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-from browser import FLAGS, QuietHandler, serve  # noqa: E402 (tests/ is not a package)
+from browser import FLAGS, QuietHandler, serve, site_pages  # noqa: E402 (tests/ is not a package)
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / "_build" / "lighthouse"
@@ -69,12 +69,6 @@ class GzipHandler(QuietHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-
-def pages(site: Path) -> list[str]:
-    """Every HTML page of the site (Sphinx's own templates in _static excluded)."""
-    found = (p.relative_to(site).as_posix() for p in site.rglob("*.html"))
-    return sorted(p for p in found if not p.startswith("_"))
 
 
 @dataclass(frozen=True)
@@ -175,7 +169,7 @@ def main() -> None:
         raise SystemExit(f"{LIGHTHOUSE} is missing: run `make node-tools` first")
     if shutil.which(CHROMIUM) is None:
         raise SystemExit(f"no Chromium at {CHROMIUM}: run `make system-deps` or set CHROME_PATH")
-    paths = [p for p in pages(args.site) if args.only in p]
+    paths = [p for p in site_pages(args.site) if args.only in p]
     args.reports.mkdir(parents=True, exist_ok=True)
     results = {}
     with serve(args.site, GzipHandler) as base:

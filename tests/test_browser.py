@@ -33,7 +33,7 @@ from browser import (
     transparent_pixels,
     visit,
 )
-from bundled_styles import BUNDLE, SOURCES_LINE
+from bundled_styles import recorded_sources
 from conftest import ASSIGNMENTS, DOCUMENTS, SITE, SITE_PAGES, SOURCES
 from docutils import nodes
 from test_site import alt_text_problem, soup
@@ -179,13 +179,6 @@ def test_phone_screen_needs_no_sideways_scrolling(opened):
     assert width[0] <= width[1], f"page is {width[0]} px wide on a {width[1]} px screen"
 
 
-def bundled_sources() -> list[str]:
-    """The stylesheets the bundle was made of, as the bundle records them."""
-    recorded = SOURCES_LINE.search((SITE / BUNDLE).read_text(encoding="utf-8"))
-    assert recorded is not None, "the bundle does not record its sources"
-    return recorded[1].split(" ")
-
-
 @on_pages(SITE_PAGES)
 def test_bundled_stylesheet_styles_every_element_as_the_originals_do(base, opened):
     """Dropping rules from the bundle changed no element: the page's computed styles are the
@@ -194,7 +187,7 @@ def test_bundled_stylesheet_styles_every_element_as_the_originals_do(base, opene
     opened.page.set_viewport_size(PHONE)
     follow_system_theme(opened.page, "dark")
     try:
-        bundled, original = styles_under(opened.page, [base + s for s in bundled_sources()])
+        bundled, original = styles_under(opened.page, [base + s for s in recorded_sources(SITE)])
     finally:
         follow_system_theme(opened.page, "light")
         opened.page.set_viewport_size(DESKTOP)

@@ -243,6 +243,11 @@ def stylesheet_list(outdir: Path, pages: list[Path]) -> list[str]:
         raise ExtensionError(f"pages link different stylesheets, cannot bundle them: {names}")
     if fresh:
         return list(next(iter(fresh)))
+    return recorded_sources(outdir)
+
+
+def recorded_sources(outdir: Path) -> list[str]:
+    """The stylesheets the bundle under ``outdir`` was made of, as it records them."""
     recorded = SOURCES_LINE.search((outdir / BUNDLE).read_text(encoding="utf-8"))
     if recorded is None:
         raise ExtensionError(f"{BUNDLE} does not record its sources: run `make clean html`")

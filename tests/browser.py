@@ -33,6 +33,7 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+SCREEN_READER = ["--force-renderer-accessibility"]
 TIMEOUT_MS = 30_000
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -102,20 +103,23 @@ def serve(
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator[Browser]:
+def chromium(*, screen_reader: bool = False) -> Iterator[Browser]:
+    """Headless Chromium; with ``screen_reader``, its accessibility tree is built from the
+    start, as when a screen reader is running (and then it holds the subsections that
+    content-visibility: auto has not laid out yet, which a tree built later leaves out)."""
     executable = find_chromium()
     if executable is None:
         raise RuntimeError("no Chromium found: run `make system-deps` or set $CHROMIUM")
     with sync_playwright() as playwright:
-        browser = launch(playwright, executable)
+        browser = launch(playwright, executable, SCREEN_READER if screen_reader else [])
         try:
             yield browser
         finally:
             browser.close()
 
 
-def launch(playwright: Playwright, executable: str) -> Browser:
-    return playwright.chromium.launch(executable_path=executable, args=FLAGS)
+def launch(playwright: Playwright, executable: str, flags: list[str] | None = None) -> Browser:
+    return playwright.chromium.launch(executable_path=executable, args=[*FLAGS, *(flags or [])])
 
 
 @dataclass
@@ -213,13 +217,29 @@ def transparent_pixels(page: Page) -> dict[str, int]:
     return page.evaluate(TRANSPARENT_PIXELS)  # type: ignore[no-any-return]
 
 
+# Bring each section into view in turn, as a reader scrolling through does: the browser
+# lays out the subsections that content-visibility: auto left for later (site.css), and
+# the theme's script gives their scrollable blocks a tab stop as they are laid out.
+SCROLL_THROUGH = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  for (const section of document.querySelectorAll("section")) {
+    section.scrollIntoView();
+    await frame();
+  }
+  window.scrollTo(0, 0);
+  await frame();
+}"""
+
+
 def accessibility_violations(page: Page) -> list[tuple[str, str, str]]:
-    """axe-core's violations on the page: (rule, impact, CSS selector) for each element.
+    """axe-core's violations on the page, scrolled through once: (rule, impact, CSS selector)
+    for each element.
 
     MathJax's output is left out: thousands of glyph elements per page (most of axe's
     time) that MathJax itself makes accessible, through the MathML it adds for screen
     readers.
     """
+    page.evaluate(SCROLL_THROUGH)
     page.add_script_tag(path=AXE)
     found = page.evaluate(
         """async () => {

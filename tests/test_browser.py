@@ -68,7 +68,7 @@ CODE_PAGES = [page for page in SITE_PAGES if (SITE / f"{page}.html").is_file() a
 
 @pytest.fixture(scope="module")
 def browser():
-    with chromium() as running:
+    with chromium(screen_reader=True) as running:
         yield running
 
 

@@ -1,6 +1,6 @@
 """Pages that render before their scripts have run, and figures that load when scrolled to.
 
-Four changes to what the theme and the other extensions put on every page:
+Five changes to what the theme and the other extensions put on every page:
 
 - Scripts no longer block rendering: every ``<script src>`` in the head is deferred
   (order kept), except ``documentation_options.js``, which inline scripts use at once:
@@ -15,6 +15,11 @@ Four changes to what the theme and the other extensions put on every page:
   dark one it resolves to, as the theme's script does later. Left at "auto", the later
   change restyled every element of the page once more (about a second on a phone for
   a page with hundreds of formulas).
+- The theme gives each scrollable code block and output a tab stop, so that a keyboard
+  can scroll it. It read every block's size as soon as the page was parsed, which laid
+  out the whole page at once, the subsections that ``content-visibility: auto`` leaves
+  for later included (``docs/_static/site.css``). Its script now reads a block's size
+  when the browser lays the block out (a ResizeObserver), with the same outcome.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders.html._assets import _JavaScript
+from sphinx.errors import ExtensionError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 # Scripts that inline scripts further down read as soon as they run.
@@ -82,6 +88,34 @@ def drop_scripts(html: str, pagename: str, options: Path) -> str:
     return html.replace(THEME_AT_FIRST, THEME_RESOLVED)
 
 
+THEME_SCRIPT = Path("_static", "scripts", "pydata-sphinx-theme.js")
+# In pydata-sphinx-theme 0.20's minified script: one pass over the blocks at once ...
+EAGER_TAB_STOPS = (
+    "forEach(e=>{e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})"
+)
+# ... and each block as it is laid out, by one observer for the page.
+LAZY_TAB_STOPS = (
+    "forEach(e=>(window.pstTabStops??=new ResizeObserver(es=>{for(const{target:e}of es)"
+    "e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1})).observe(e))"
+)
+
+
+def lazy_tab_stops(script: Path) -> None:
+    """Rewrite the theme's ``script`` to set tab stops as blocks are laid out."""
+    code = script.read_text(encoding="utf-8")
+    if LAZY_TAB_STOPS in code:  # rewritten by an earlier build
+        return
+    if code.count(EAGER_TAB_STOPS) != 1:
+        raise ExtensionError(f"{script}: the theme's tab-stop code changed; see lean_pages.py")
+    script.write_text(code.replace(EAGER_TAB_STOPS, LAZY_TAB_STOPS), encoding="utf-8")
+
+
+def _rewrite_theme_script(app: Sphinx, exception: Exception | None) -> None:
+    script = Path(app.outdir, THEME_SCRIPT)
+    if exception is None and app.builder.format == "html" and script.is_file():
+        lazy_tab_stops(script)
+
+
 class LazyImages(SphinxPostTransform):
     """``loading="lazy"`` on every image but the first one of the page's opening."""
 
@@ -120,4 +154,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_post_transform(LazyImages)
     app.connect("html-page-context", defer_scripts, priority=900)
     app.connect("builder-inited", _strip_render)
+    app.connect("build-finished", _rewrite_theme_script)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

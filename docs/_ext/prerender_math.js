@@ -6,6 +6,8 @@
 // <div class="math ...">\[TeX\]</div> (HTML-escaped). Each one becomes MathJax's SVG
 // output with hidden MathML beside it for screen readers; the page gets MathJax's
 // stylesheet in its head and the shared glyph definitions at the start of its body.
+// The SVG is flattened (see flattenGroups): nearly half of its elements go, and it
+// draws the same.
 // The rest of the page is left byte for byte as it was. A page that already has the
 // stylesheet is skipped, so running twice changes nothing. A TeX error names the
 // page and the formula and exits with status 1 (that page is left untouched).
@@ -61,7 +63,84 @@ function unescapeHtml(text) {
   });
 }
 
-function typesetPage(html) {
+// MathJax wraps every MathML node in its own SVG group, most of them holding one glyph
+// and a shift. The browser styles and lays out each of those elements, so a page with
+// hundreds of formulas spends most of its loading time on them. A group that carries
+// nothing but its node name (and TeX class) and a translate/scale is dissolved: its
+// shift moves into its children. Groups that MathJax's stylesheet selects (tables, errors, actions, and
+// their children) and groups holding anything but glyphs, rules and groups stay.
+const STYLED_NODES = new Set(['mtable', 'mtr', 'mlabeledtr', 'merror', 'maction']);
+const SHIFTABLE = new Set(['g', 'use', 'rect', 'path']);
+const PLAIN_GROUP_ATTRIBUTES = new Set(['data-mml-node', 'data-mjx-texclass', 'transform']);
+const TRANSFORM = /\s*(translate|scale)\(\s*([-\d.e]+)(?:[\s,]+([-\d.e]+))?\s*\)/gy;
+
+// A transform as [sx, sy, tx, ty] (p -> (sx px + tx, sy py + ty)), or null if it is
+// anything but translations and scalings.
+function parseTransform(text = '') {
+  let [sx, sy, tx, ty] = [1, 1, 0, 0];
+  let end = 0;
+  TRANSFORM.lastIndex = 0;
+  for (let match; (match = TRANSFORM.exec(text)); end = TRANSFORM.lastIndex) {
+    const a = Number(match[2]);
+    const b = match[3] === undefined ? (match[1] === 'scale' ? a : 0) : Number(match[3]);
+    if (match[1] === 'translate') [tx, ty] = [tx + sx * a, ty + sy * b];
+    else [sx, sy] = [sx * a, sy * b];
+  }
+  return text.slice(end).trim() === '' ? [sx, sy, tx, ty] : null;
+}
+
+function formatTransform([sx, sy, tx, ty]) {
+  const n = (x, digits) => String(Number(x.toFixed(digits)));
+  const parts = [];
+  if (n(tx, 2) !== '0' || n(ty, 2) !== '0') parts.push(`translate(${n(tx, 2)},${n(ty, 2)})`);
+  if (n(sx, 5) !== '1' || n(sy, 5) !== '1') {
+    parts.push(sx === sy ? `scale(${n(sx, 5)})` : `scale(${n(sx, 5)},${n(sy, 5)})`);
+  }
+  return parts.join(' ');
+}
+
+function compose([sx1, sy1, tx1, ty1], [sx2, sy2, tx2, ty2]) {
+  return [sx1 * sx2, sy1 * sy2, tx1 + sx1 * tx2, ty1 + sy1 * ty2];
+}
+
+function isElement(node) {
+  return node.kind !== '#text' && node.kind !== '#comment';
+}
+
+function dissolvable(group, parent) {
+  const attributes = Object.keys(group.attributes);
+  return parent.kind === 'g'
+    && !STYLED_NODES.has(parent.attributes['data-mml-node'])
+    && !STYLED_NODES.has(group.attributes['data-mml-node'])
+    && attributes.every((name) => PLAIN_GROUP_ATTRIBUTES.has(name))
+    && group.children.every((child) => isElement(child) && SHIFTABLE.has(child.kind))
+    && [group, ...group.children].every((node) => parseTransform(node.attributes.transform));
+}
+
+// Dissolve the plain groups below `element`, deepest first.
+function flattenGroups(element) {
+  const children = [];
+  for (const child of element.children) {
+    if (isElement(child)) flattenGroups(child);
+    if (!(isElement(child) && child.kind === 'g' && dissolvable(child, element))) {
+      children.push(child);
+      continue;
+    }
+    const shift = parseTransform(child.attributes.transform);
+    for (const grandchild of child.children) {
+      const own = parseTransform(grandchild.attributes.transform);
+      const transform = formatTransform(compose(shift, own));
+      if (transform) grandchild.attributes.transform = transform;
+      else delete grandchild.attributes.transform;
+      grandchild.parent = element;
+      children.push(grandchild);
+    }
+  }
+  element.children = children;
+}
+
+// The page with its formulas typeset; `flatten: false` keeps MathJax's own SVG.
+function typesetPage(html, {flatten = true} = {}) {
   const {svg, document} = newDocument();
   const typeset = html.replace(MATH, (whole, open, tag, inner, close) => {
     const match = inner.match(DELIMITED[tag]);
@@ -73,6 +152,7 @@ function typesetPage(html) {
     } catch (error) {
       throw new Error(`TeX error "${error.message}" in ${match[0].slice(0, 300)}`);
     }
+    if (flatten) flattenGroups(adaptor.firstChild(node)); // the <svg>
     const before = inner.slice(0, match.index); // a numbered equation's label
     return open + before + adaptor.outerHTML(node) + close;
   });
@@ -85,16 +165,21 @@ function typesetPage(html) {
     .replace(/^(\s*<body[^>]*>)/m, `$1\n${glyphs}`); // the tag, not a comment naming it
 }
 
-let failed = false;
-for (const path of process.argv.slice(2)) {
-  const html = fs.readFileSync(path, 'utf8');
-  if (html.includes(`<style id="${STYLE_ID}">`)) continue; // typeset by an earlier run
-  try {
-    const result = typesetPage(html);
-    if (result !== html) fs.writeFileSync(path, result);
-  } catch (error) {
-    console.error(`${path}: ${error.message}`);
-    failed = true;
+function main(paths) {
+  let failed = false;
+  for (const path of paths) {
+    const html = fs.readFileSync(path, 'utf8');
+    if (html.includes(`<style id="${STYLE_ID}">`)) continue; // typeset by an earlier run
+    try {
+      const result = typesetPage(html);
+      if (result !== html) fs.writeFileSync(path, result);
+    } catch (error) {
+      console.error(`${path}: ${error.message}`);
+      failed = true;
+    }
   }
+  return failed ? 1 : 0;
 }
-process.exit(failed ? 1 : 0);
+
+module.exports = {typesetPage};
+if (require.main === module) process.exit(main(process.argv.slice(2)));

@@ -6,12 +6,14 @@ Once the HTML is written, one Node.js process (``prerender_math.js`` beside this
 with the ``mathjax-full`` npm package that ``make node-tools`` installs) typesets the
 formulas of every page in place: SVG that follows the text colour, with hidden MathML
 for screen readers, the page's glyphs defined once. It skips pages typeset by an earlier
-build, so an incremental build typesets only the pages it rewrote. A TeX error fails
+build, so an incremental build typesets only the pages it rewrote; a change to the
+script itself makes the next build read and typeset every page again. A TeX error fails
 the build and names the page.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
@@ -74,4 +76,10 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_html_math_renderer("prerender", (html_visit_math, None), (html_visit_displaymath, None))
     app.connect("config-inited", _use_prerender)
     app.connect("build-finished", _typeset_written_pages)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "1",
+        # Sphinx starts a fresh environment (every page written again) when this changes.
+        "env_version": int(hashlib.sha256(SCRIPT.read_bytes()).hexdigest()[:8], 16),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -16,6 +16,7 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "roots"
 SITE = ROOT / "_build" / "html"
+DOCTREES = ROOT / "_build" / "doctrees"  # where `make html` keeps them
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(DOCS / "_ext"))  # tests import the site's Sphinx extensions
 SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")

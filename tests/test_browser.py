@@ -34,7 +34,7 @@ from browser import (
     visit,
 )
 from bundled_styles import recorded_sources
-from conftest import ASSIGNMENTS, DOCUMENTS, SITE, SITE_PAGES, SOURCES
+from conftest import ASSIGNMENTS, DOCTREES, DOCUMENTS, SITE, SITE_PAGES, SOURCES
 from docutils import nodes
 from test_site import alt_text_problem, soup
 
@@ -46,7 +46,6 @@ if find_chromium() is None:
     pytest.skip("no Chromium: `make system-deps` installs it", allow_module_level=True)
 
 SCREENSHOTS = SITE.parent / "screenshots"
-DOCTREES = SITE.parent / "doctrees"  # where `make html` keeps them
 SEARCH_TERMS = ["FGSM", "receptive field"]
 SERIOUS = {"serious", "critical"}
 # Sphinx's expand/collapse control in the module index: an icon, alt="-", not a picture.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, find_chromium
-from conftest import SITE
+from conftest import DOCTREES
 from docutils import nodes
 from PIL import Image, ImageChops
 
@@ -27,7 +27,6 @@ pytestmark = [
 ]
 
 SCRIPT = Path(__file__).resolve().parents[1] / "docs" / "_ext" / "prerender_math.js"
-DOCTREES = SITE.parent / "doctrees"
 # Both pages from one page of formulas read on stdin: [MathJax's SVG, flattened SVG].
 TYPESET_BOTH = f"""
 const {{typesetPage}} = require({json.dumps(str(SCRIPT))});

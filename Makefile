@@ -63,8 +63,11 @@ format: $(INSTALLED)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# pytest runs on every core, a test file per worker: the browser tests of a file share one
+# Chromium and open each page once, and the files with builds and the browser one then
+# run side by side.
 test: lint html doctest $(NODE_TOOLS)  ## lint, strict build, page doctests, then pytest (unit, property, doctest, build, browser)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --dist loadfile
 
 serve: html  ## preview the site on http://127.0.0.1:$(PORT)
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html

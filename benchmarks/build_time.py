@@ -222,7 +222,8 @@ def print_make_test() -> None:
     print("| step | wall time |\n| --- | --- |")
     for step, seconds in steps.items():
         print(f"| {step} | {seconds:.1f} s |")
-    print("\n| pytest file (setup + call + teardown) | time |\n| --- | --- |")
+    print("\n| pytest file (setup, call, teardown; files run side by side) | time |")
+    print("| --- | --- |")
     for path, seconds in files.items():
         if seconds >= 0.5:
             print(f"| {path} | {seconds:.1f} s |")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from prerender_math import share
 from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
@@ -45,6 +46,15 @@ def test_tex_error_fails_the_build_naming_the_page(site_project):
     app = site_project("broken-math")
     with pytest.raises(ExtensionError, match=r"index\.html: TeX error .*nosuchmacro"):
         app.build()
+
+
+def test_pages_to_typeset_are_shared_among_the_cores_by_size(tmp_path):
+    sizes = {"a": 700, "b": 600, "c": 400, "d": 300, "e": 20}
+    for name, size in sizes.items():
+        (tmp_path / f"{name}.html").write_text("x" * size)
+    groups = share(sorted(tmp_path.iterdir()), workers=2)
+    assert [[page.stem for page in group] for group in groups] == [["a", "d", "e"], ["b", "c"]]
+    assert share([tmp_path / "a.html"], workers=4) == [[tmp_path / "a.html"]]
 
 
 def test_code_cell_inside_a_collapsed_solution_executes(site_project):

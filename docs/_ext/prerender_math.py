@@ -2,18 +2,19 @@
 
 Sphinx writes each formula as TeX between ``\\( \\)`` or ``\\[ \\]`` (the mathjax
 renderer's markup, kept here under the name ``prerender`` so that no script is added).
-Once the HTML is written, one Node.js process (``prerender_math.js`` beside this file,
-with the ``mathjax-full`` npm package that ``make node-tools`` installs) typesets the
-formulas of every page in place: SVG that follows the text colour, with hidden MathML
-for screen readers, the page's glyphs defined once. It skips pages typeset by an earlier
-build, so an incremental build typesets only the pages it rewrote; a change to the
-script itself makes the next build read and typeset every page again. A TeX error fails
-the build and names the page.
+Once the HTML is written, Node.js (``prerender_math.js`` beside this file, with the
+``mathjax-full`` npm package that ``make node-tools`` installs; a process per core, each
+with its share of the pages) typesets the formulas of every page in place: SVG that
+follows the text colour, with hidden MathML for screen readers, the page's glyphs defined
+once. It skips pages typeset by an earlier build, so an incremental build typesets only
+the pages it rewrote; a change to the script itself makes the next build read and
+typeset every page again. A TeX error fails the build and names the page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -47,19 +48,39 @@ def pages_to_typeset(outdir: Path) -> list[Path]:
     return pages
 
 
+def share(pages: list[Path], workers: int) -> list[list[Path]]:
+    """``pages`` dealt to at most ``workers`` groups of about equal size in bytes (largest
+    page first, each to the group with the fewest bytes so far)."""
+    groups: list[list[Path]] = [[] for _ in range(min(workers, len(pages)))]
+    sizes = [0] * len(groups)
+    for page in sorted(pages, key=lambda page: -page.stat().st_size):
+        smallest = sizes.index(min(sizes))
+        groups[smallest].append(page)
+        sizes[smallest] += page.stat().st_size
+    return groups
+
+
 def typeset(pages: list[Path]) -> None:
-    """Typeset ``pages`` in place with one Node.js process; ExtensionError on failure."""
+    """Typeset ``pages`` in place, one Node.js process per core, each with its share of
+    the pages; ExtensionError on failure."""
     node = shutil.which("node")
     if node is None or not MATHJAX.is_dir():
         raise ExtensionError(
             "typesetting math needs Node.js and the mathjax-full package: "
             "install Node.js, then run `make node-tools`"
         )
-    done = subprocess.run(
-        [node, str(SCRIPT), *map(str, pages)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise ExtensionError(f"math typesetting failed:\n{done.stderr.strip()}")
+    processes = [
+        subprocess.Popen(
+            [node, str(SCRIPT), *map(str, group)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for group in share(pages, os.cpu_count() or 1)
+    ]
+    errors = [process.communicate()[1].strip() for process in processes]
+    if any(process.returncode != 0 for process in processes):
+        raise ExtensionError("math typesetting failed:\n" + "\n".join(filter(None, errors)))
 
 
 def _typeset_written_pages(app: Sphinx, exception: Exception | None) -> None:

@@ -29,7 +29,7 @@ from pydata_sphinx_theme.utils import get_theme_options_dict
 from pygments.formatters import HtmlFormatter
 from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
-from pygments.token import STANDARD_TYPES, Text, _TokenType
+from pygments.token import Text, _TokenType
 from sphinx.application import Sphinx
 
 Token = tuple[_TokenType, str]
@@ -37,22 +37,14 @@ Token = tuple[_TokenType, str]
 KEEP_PRE_COLOUR = frozenset({"g", "ge", "ges", "gi", "go", "gp", "gr", "gs", "gt", "esc", "x"})
 
 
-def plain_types(*styles: StyleMeta) -> frozenset[_TokenType]:
-    """The token types that every one of ``styles`` draws as it draws plain text."""
-    return frozenset(
-        ttype
-        for ttype in STANDARD_TYPES
-        if all(style.style_for_token(ttype) == style.style_for_token(Text) for style in styles)
-    )
+def drawn_as_plain_text(ttype: _TokenType, styles: tuple[StyleMeta, ...]) -> bool:
+    """Whether every one of ``styles`` draws tokens of ``ttype`` as it draws plain text."""
+    return all(style.style_for_token(ttype) == style.style_for_token(Text) for style in styles)
 
 
-def colourless_types(*styles: StyleMeta) -> frozenset[_TokenType]:
-    """The token types that one of ``styles`` gives no colour: they take the ``<pre>``'s."""
-    return frozenset(
-        ttype
-        for ttype in STANDARD_TYPES
-        if not all(style.style_for_token(ttype)["color"] for style in styles)
-    )
+def uncoloured(ttype: _TokenType, styles: tuple[StyleMeta, ...]) -> bool:
+    """Whether one of ``styles`` gives ``ttype`` no colour: its text takes the ``<pre>``'s."""
+    return not all(style.style_for_token(ttype)["color"] for style in styles)
 
 
 class LeanHtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
@@ -61,25 +53,24 @@ class LeanHtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
 
     def __init__(self, styles: tuple[StyleMeta, ...] = (), **options: Any) -> None:
         super().__init__(**options)
-        self.plain = plain_types(*styles)
-        self.colourless = colourless_types(*styles)
+        self.styles = styles
         self.lean = False
 
     def _get_css_classes(self, ttype: _TokenType) -> str:
-        if self.lean and ttype in self.plain:
+        if self.lean and drawn_as_plain_text(ttype, self.styles):
             return ""
         return str(super()._get_css_classes(ttype))
 
     def _can_be_lean(self, ttype: _TokenType, text: str) -> bool:
-        classes = self._get_css_classes(ttype)
+        classes = self._get_css_classes(ttype).split()
         if not classes:  # bare text: the <pre>'s colour
             return not text.strip()
-        return ttype not in self.colourless or self._get_css_class(ttype) in KEEP_PRE_COLOUR
+        return not uncoloured(ttype, self.styles) or not KEEP_PRE_COLOUR.isdisjoint(classes)
 
     def format_unencoded(self, tokensource: Iterable[Token], outfile: Any) -> None:
         tokens = list(tokensource)
         self.lean = False  # Pygments' own classes, to see what each token would look like
-        self.lean = all(self._can_be_lean(ttype, text) for ttype, text in tokens)
+        self.lean = all(self._can_be_lean(ttype, text) for ttype, text in set(tokens))
         self.span_element_openers = {}  # Pygments caches each type's opening tag
         super().format_unencoded(iter(tokens), outfile)
 

@@ -52,11 +52,11 @@ def share(pages: list[Path], workers: int) -> list[list[Path]]:
     """``pages`` dealt to at most ``workers`` groups of about equal size in bytes (largest
     page first, each to the group with the fewest bytes so far)."""
     groups: list[list[Path]] = [[] for _ in range(min(workers, len(pages)))]
-    sizes = [0] * len(groups)
-    for page in sorted(pages, key=lambda page: -page.stat().st_size):
-        smallest = sizes.index(min(sizes))
+    totals = [0] * len(groups)
+    for size, page in sorted(((page.stat().st_size, page) for page in pages), reverse=True):
+        smallest = totals.index(min(totals))
         groups[smallest].append(page)
-        sizes[smallest] += page.stat().st_size
+        totals[smallest] += size
     return groups
 
 

@@ -200,7 +200,9 @@ def make_test() -> tuple[Timing, dict[str, float], dict[str, float]]:
             if step and step not in steps:
                 steps[step] = time.perf_counter() - start  # when the step starts
     if process.returncode != 0:
-        sys.exit("`make test` failed:\n" + "".join(log[-80:]))
+        saved = BUILD / "make-test.log"  # the failures come before pytest's durations
+        saved.write_text("".join(log))
+        sys.exit(f"`make test` failed (its whole output: {saved}):\n" + "".join(log[-20:]))
     starts = [*steps.items(), ("end", total.seconds)]  # in the order the steps started
     spans = {step: end - begin for (step, begin), (_, end) in itertools.pairwise(starts)}
     return total, spans, per_test_file("".join(log))

@@ -18,13 +18,14 @@ import pytest
 from browser import chromium, find_chromium
 from bundled_styles import BUNDLE, recorded_sources
 from conftest import DOCS, SITE
+from ipython_pygments_lexers import IPythonTracebackLexer
 from lean_highlighting import KEEP_PRE_COLOUR, LeanHtmlFormatter, drawn_as_plain_text, uncoloured
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import PythonConsoleLexer, PythonLexer, TextLexer
 from pygments.styles import get_style_by_name
-from pygments.token import STANDARD_TYPES
+from pygments.token import STANDARD_TYPES, Token
 from sphinx.highlighting import PygmentsBridge
 
 # A block as Sphinx writes it: its wrapper's classes name the language it was lexed in.
@@ -73,6 +74,16 @@ def test_names_punctuation_and_whitespace_are_drawn_as_plain_text():
     names = {str(ttype) for ttype in STANDARD_TYPES if drawn_as_plain_text(ttype, STYLES)}
     assert {"Token.Name", "Token.Punctuation", "Token.Text.Whitespace"} <= names
     assert not names & {"Token.Operator", "Token.Keyword", "Token.Generic.Prompt"}
+
+
+def test_a_lexers_own_token_subtype_looks_like_its_parent():
+    assert drawn_as_plain_text(Token.Name.Tag.Custom, STYLES) == drawn_as_plain_text(
+        Token.Name.Tag, STYLES
+    )
+    assert uncoloured(Token.Generic.Whitespace, STYLES)  # as Generic is
+    # myst-nb shows a failing cell's traceback with IPython's lexer, which has such subtypes
+    traceback = "ZeroDivisionError    Traceback (most recent call last)\n----> 1 1 / 0\n"
+    assert html.unescape(TAG.sub("", lean(traceback, IPythonTracebackLexer()))) == traceback + "\n"
 
 
 def test_site_css_keeps_the_pre_colour_on_every_class_the_styles_leave_uncoloured():

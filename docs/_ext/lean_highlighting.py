@@ -37,14 +37,22 @@ Token = tuple[_TokenType, str]
 KEEP_PRE_COLOUR = frozenset({"g", "ge", "ges", "gi", "go", "gp", "gr", "gs", "gt", "esc", "x"})
 
 
+def _style_of(ttype: _TokenType, style: StyleMeta) -> dict[str, Any]:
+    """``style``'s look of ``ttype``, or of its nearest parent type that ``style`` knows (a
+    lexer's own subtypes, such as ``Generic.Whitespace``, look like their parent)."""
+    while not style.styles_token(ttype):
+        ttype = ttype.parent
+    return dict(style.style_for_token(ttype))
+
+
 def drawn_as_plain_text(ttype: _TokenType, styles: tuple[StyleMeta, ...]) -> bool:
     """Whether every one of ``styles`` draws tokens of ``ttype`` as it draws plain text."""
-    return all(style.style_for_token(ttype) == style.style_for_token(Text) for style in styles)
+    return all(_style_of(ttype, style) == _style_of(Text, style) for style in styles)
 
 
 def uncoloured(ttype: _TokenType, styles: tuple[StyleMeta, ...]) -> bool:
     """Whether one of ``styles`` gives ``ttype`` no colour: its text takes the ``<pre>``'s."""
-    return not all(style.style_for_token(ttype)["color"] for style in styles)
+    return not all(_style_of(ttype, style)["color"] for style in styles)
 
 
 class LeanHtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]

@@ -4,6 +4,7 @@ Sources live in docs/, this file at the root: `make html` runs
 `sphinx-build -n -W --keep-going -c . docs _build/html`.
 """
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -40,6 +41,12 @@ extensions = [
     "bundled_styles",  # docs/_ext: one stylesheet, unused rules and icons dropped
     "search_index_entries",  # docs/_ext: incremental builds keep every page's index entries
 ]
+
+# Sphinx does not watch the code of extensions. The digest of docs/_ext is a config value
+# (see setup below), so after an edit there Sphinx reads, hence executes, every page again,
+# as from scratch: no page keeps what the old code made of it.
+EXTENSION_FILES = sorted(p for p in (ROOT / "docs" / "_ext").iterdir() if p.is_file())
+extensions_digest = hashlib.sha256(b"".join(p.read_bytes() for p in EXTENSION_FILES)).hexdigest()
 
 exclude_patterns = ["_ext", "_templates"]
 nitpicky = True
@@ -95,3 +102,7 @@ doctest_test_doctest_blocks = ""  # docstrings on the API page run under pytest 
 bibtex_bibfiles = [str(ROOT / "docs" / "references.bib")]
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
+
+
+def setup(app):
+    app.add_config_value("extensions_digest", "", "env")

@@ -78,9 +78,12 @@ class IncrementalProject:
         self.srcdir = tmp_path / "library-imports"
         self.library = self.srcdir / "fixture_lib"
 
-    def build(self) -> list[str]:
+    def build(self, **confoverrides: object) -> list[str]:
         """Build; return the pages that were executed."""
-        app = self.site_project("library-imports", parallel=2, library_packages=[str(self.library)])
+        library_packages = [str(self.library)]
+        app = self.site_project(
+            "library-imports", parallel=2, library_packages=library_packages, **confoverrides
+        )
         app.build()
         assert app.statuscode == 0, app.warning.getvalue()
         status = app.status.getvalue()
@@ -131,3 +134,10 @@ def test_library_edit_reexecutes_the_pages_that_import_it(project):
     (project.library / "counting.py").write_text("LIMIT = 4\n")
     assert project.build() == ["counting"]
     assert "counting to 4" in project.html("counting")
+
+
+def test_extension_edit_reexecutes_every_page(project):
+    # conf.py hands Sphinx the digest of docs/_ext as a config value: an edit there is
+    # a new value, here given directly.
+    assert project.build(extensions_digest="after an edit") == ["counting", "greeting"]
+    assert project.build(extensions_digest="after an edit") == []

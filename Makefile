@@ -65,9 +65,9 @@ format: $(INSTALLED)  ## apply ruff's fixes and formatting
 
 # pytest runs on every core, a test file per worker: the browser tests of a file share one
 # Chromium and open each page once, and the files with builds and the browser one then
-# run side by side.
+# run side by side. Files go out in the order of tests/conftest.py, slow ones first.
 test: lint html doctest $(NODE_TOOLS)  ## lint, strict build, page doctests, then pytest (unit, property, doctest, build, browser)
-	$(BIN)/python -m pytest --numprocesses auto --dist loadfile
+	$(BIN)/python -m pytest --numprocesses auto --dist loadfile --no-loadscope-reorder
 
 serve: html  ## preview the site on http://127.0.0.1:$(PORT)
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html

@@ -104,18 +104,24 @@ def serve(
 
 @contextlib.contextmanager
 def chromium(*, screen_reader: bool = False) -> Iterator[Browser]:
+    """Headless Chromium, started with a Playwright of its own (see ``launched``)."""
+    with sync_playwright() as playwright, launched(playwright, screen_reader) as browser:
+        yield browser
+
+
+@contextlib.contextmanager
+def launched(playwright: Playwright, screen_reader: bool = False) -> Iterator[Browser]:
     """Headless Chromium; with ``screen_reader``, its accessibility tree is built from the
     start, as when a screen reader is running (and then it holds the subsections that
     content-visibility: auto has not laid out yet, which a tree built later leaves out)."""
     executable = find_chromium()
     if executable is None:
         raise RuntimeError("no Chromium found: run `make system-deps` or set $CHROMIUM")
-    with sync_playwright() as playwright:
-        browser = launch(playwright, executable, SCREEN_READER if screen_reader else [])
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = launch(playwright, executable, SCREEN_READER if screen_reader else [])
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 def launch(playwright: Playwright, executable: str, flags: list[str] | None = None) -> Browser:

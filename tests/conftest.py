@@ -50,6 +50,15 @@ DOCUMENTS = list(SOURCES)
 ASSIGNMENTS = [page for page in DOCUMENTS if page.startswith("assignments/")]
 NOTEBOOKS = [page for page, source in SOURCES.items() if is_notebook(source)]
 SITE_PAGES = find_site_pages()
+SLOW = ("build", "browser")  # the markers of the tests that take seconds to minutes
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with slow tests first. `make test` hands whole files to the cores in this
+    order (pytest-xdist, --no-loadscope-reorder): the builds and the browser suite start at
+    once and the quick files fill in around them. pytest-xdist's own order, by number of
+    tests, started the slowest file, which has a single test, last of all."""
+    items.sort(key=lambda item: not any(item.get_closest_marker(name) for name in SLOW))
 
 
 @pytest.fixture

@@ -50,6 +50,11 @@ extensions_digest = hashlib.sha256(b"".join(p.read_bytes() for p in EXTENSION_FI
 
 exclude_patterns = ["_ext", "_templates"]
 nitpicky = True
+# Figures, tables, equations and theorems numbered per assignment: page N holds Fig. N.k
+# and (N.k); the assignments are the numbered toctree of docs/index.md.
+numfig = True
+numfig_secnum_depth = 1
+math_numfig = True
 # No intersphinx (the build is offline), so references into numpy stay plain text.
 nitpick_ignore_regex = [("py:class", r"(numpy|npt|np)\..*"), ("py:class", r"ArrayLike")]
 

@@ -36,7 +36,6 @@ extensions = [
     "stream_outputs",  # docs/_ext: printed output independent of the kernel's chunking
     "notebook_download",  # docs/_ext: executed notebooks in the download button
     "accessible_toggles",  # docs/_ext: code toggles named by their visible text
-    "lean_highlighting",  # docs/_ext: no highlighting spans that change nothing
     "lean_pages",  # docs/_ext: deferred scripts, lazy images, no unused scripts
     "bundled_styles",  # docs/_ext: one stylesheet, unused rules and icons dropped
     "search_index_entries",  # docs/_ext: incremental builds keep every page's index entries

@@ -12,62 +12,34 @@ from bundled_styles import (
     STYLESHEET,
     html_pages,
     icon_codepoints,
-    joined_rules,
+    join_and_purge,
     subset_font,
-    used_rules,
 )
 from conftest import SITE
 from fontTools.ttLib import TTFont
-from tinycss2 import parse_stylesheet
 
 
-def kept(css: str, words: set[str]) -> str:
-    return "".join(used_rules(parse_stylesheet(css, skip_whitespace=True), words))
-
-
-def test_a_rule_naming_an_unused_class_is_dropped():
-    assert kept(".used{color:red}.unused{color:blue}", {"used"}) == ".used{color:red}"
-
-
-def test_only_the_used_selectors_of_a_list_are_kept():
-    assert kept(".a .b,.a .c,p{margin:0}", {"a", "b"}) == ".a .b,p{margin:0}"
-
-
-def test_rules_without_classes_and_at_rules_are_kept():
-    css = "@font-face{font-family:X;src:url(x.woff2)}:root{--c:red}p>a[href]{color:red}"
-    assert kept(css, set()) == css
-
-
-def test_classes_inside_functional_pseudo_classes_do_not_drop_a_rule():
-    # :not(.x) matches more when .x is on no element; :is(.x,.y) may match through .y.
-    assert kept(".a:not(.x){top:0}:is(.x,.y) p{top:1px}", {"a"}) == (
-        ".a:not(.x){top:0}:is(.x,.y) p{top:1px}"
-    )
-
-
-def test_grouping_rules_are_purged_inside_and_dropped_when_empty():
-    css = "@media (max-width:600px){.a{top:0}.b{top:1px}}@supports (display:grid){.b{top:0}}"
-    assert kept(css, {"a"}) == "@media (max-width:600px){.a{top:0}}"
-
-
-def test_classes_that_scripts_assemble_are_kept():
-    assert kept(".bs-tooltip-top{top:0}.kind-title{top:0}", set()) == (
-        ".bs-tooltip-top{top:0}.kind-title{top:0}"
-    )
-
-
-def test_imports_are_inlined_and_urls_point_from_the_bundle(tmp_path):
+def bundled(tmp_path, page_html: str) -> str:
+    """The bundle of a theme.css that imports base.css, purged against one page."""
     (tmp_path / "styles").mkdir()
-    (tmp_path / "base.css").write_text("p{background:url(img/dot.png)}")
+    (tmp_path / "base.css").write_text("p{background:url(img/dot.png)}/* a comment */")
     (tmp_path / "styles" / "theme.css").write_text(
-        '@charset "UTF-8";@import "../base.css";'
-        '.x{background:url("../img/x.svg#icon")}.y{background:url(data:image/png;base64,AA)}'
+        '@import "../base.css";.used{background:url("../img/x.svg#icon")}.unused{top:0}'
+        ".bs-tooltip-top{top:0}.kind-title{top:0}@media print{.unused{top:0}}"
     )
-    bundle = tmp_path / "bundle" / "site.css"
-    rules = joined_rules(tmp_path / "styles" / "theme.css", bundle)
-    assert "".join(used_rules(rules, {"x", "y"})) == (
-        'p{background:url(../img/dot.png)}.x{background:url("../img/x.svg#icon")}'
-        ".y{background:url(data:image/png;base64,AA)}"
+    (tmp_path / "bundle").mkdir()
+    (tmp_path / "bundle" / "sources.css").write_text('@import "../styles/theme.css";')
+    page = tmp_path / "page.html"
+    page.write_text(page_html)
+    join_and_purge(tmp_path / "bundle" / "sources.css", tmp_path / "bundle" / "site.css", [page])
+    return re.sub(r"\s+", "", (tmp_path / "bundle" / "site.css").read_text())
+
+
+def test_imports_are_inlined_with_urls_rebased_and_unused_rules_dropped(tmp_path):
+    assert bundled(tmp_path, '<p class="used">x</p>') == (
+        "p{background:url(../img/dot.png)}"
+        '.used{background:url("../img/x.svg#icon")}'
+        ".bs-tooltip-top{top:0}.kind-title{top:0}"
     )
 
 

@@ -18,7 +18,7 @@ from test_site import soup
 
 MAX_WORDS_PER_SOLUTION = 900
 MAX_WORDS_PER_PAGE = 2000
-WORD = re.compile(r"[^\W\d_][\w'’-]*")  # words, not numbers or symbols
+WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")  # words (not numbers), apostrophes kept
 # Formulas, code, and the solution's own title are not counted.
 NOT_PROSE = ".math, mjx-container, div.cell, div.highlight, pre, .admonition-title"
 PYTHON_REPR = re.compile(r"\b(np|numpy)\.\w+\(|\barray\(\[|\bnp\.(True|False)_\b")

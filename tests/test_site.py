@@ -54,17 +54,6 @@ def test_page_loads_nothing_from_other_hosts(site, page):
     assert [url for url in resources if url and EXTERNAL.match(url)] == []
 
 
-@pytest.mark.parametrize("page", SITE_PAGES)
-def test_buttons_keep_their_title_for_the_browsers_own_tooltip(site, page):
-    # Bootstrap's tooltips are dropped (docs/_ext/lean_pages.py). The theme marks where it
-    # wanted one with a placement; each such element keeps the title the browser shows.
-    html = soup(site, page)
-    assert html.select('[data-bs-toggle="tooltip"]') == []
-    placed = html.select("[data-bs-placement]")
-    assert placed, "the theme asks for no tooltip: has it changed its markup?"
-    assert [str(tag)[:120] for tag in placed if not tag.get("title")] == []
-
-
 def test_stylesheets_load_nothing_from_other_hosts(site):
     for css in (site / "_static").rglob("*.css"):
         urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(errors="replace"))

@@ -3,7 +3,9 @@
 myst-nb writes ``<summary aria-label="Toggle hidden content">`` around the visible
 "Show code cell source"; the label replaces the visible words for screen readers and
 speech input, which fails WCAG 2.5.3 (label in name; axe-core's
-label-content-name-mismatch). This writes the same markup without the label.
+label-content-name-mismatch, a serious violation on every page with a hidden cell).
+This writes the same markup without the label. Upstream: no issue filed yet; the label
+comes from ``myst_nb.sphinx_.visit_HideCellInput``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,10 @@ from __future__ import annotations
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxTranslator
+from upstream import check_version
+
+UPSTREAM = "none filed: myst_nb.sphinx_.visit_HideCellInput writes the label"
+WRITTEN_FOR = ("myst-nb", "1.4.0")
 
 LABEL = ' aria-label="Toggle hidden content"'
 
@@ -22,6 +28,7 @@ def visit_toggle(self: SphinxTranslator, node: HideCodeCellNode) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
+    check_version(__name__, *WRITTEN_FOR, UPSTREAM)
     app.setup_extension("myst_nb")
     app.add_node(HideCodeCellNode, override=True, html=(visit_toggle, depart_HideCellInput))
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,13 +1,12 @@
-"""Re-read, hence re-execute, exactly the pages whose library code changed (or that failed).
+"""Re-execute a page when a library module its code imports changes, or when it failed.
 
 With ``nb_execution_mode = "force"`` myst-nb runs a page's cells whenever Sphinx reads
-the page, and Sphinx re-reads a page when its source changes. Its outputs also depend on
-the library modules its cells import, which Sphinx cannot see. This extension finds them
-while the page is read: the modules of the packages in ``library_packages`` that the code
-cells import, then the modules those import, and so on. It stores a hash of each of these
-files with the page, and before every build has Sphinx re-read the pages whose files'
-contents changed. Contents, not modification times: a file put back with an old time
-still counts, and a file that is only touched does not.
+the page, and Sphinx reads a page again when its source, or a file noted as its
+dependency, is newer than its last reading. This notes as dependencies the files of the
+packages in ``library_packages`` that the page's code cells import, directly or through
+other modules. Without it a library edit re-executes no page and the site shows stale
+output; with every library file a dependency of every page, an edit of
+``seminar/weight_norm.py`` would re-execute all four assignments instead of one.
 
 Not seen: imports by name at run time (``importlib.import_module("seminar.x")``).
 """
@@ -15,9 +14,7 @@ Not seen: imports by name at run time (``importlib.import_module("seminar.x")``)
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Iterable, Iterator
-from functools import cache
 from importlib.util import resolve_name
 from pathlib import Path
 
@@ -25,16 +22,6 @@ from myst_nb.core.read import create_nb_reader
 from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-
-ABSENT = "absent"  # the "hash" of a module file that does not exist (it may appear later)
-Digests = dict[str, str]  # file path -> sha256 of its bytes
-
-
-def file_digest(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except FileNotFoundError:
-        return ABSENT
 
 
 def imported_modules(source: str, package: str | None = None) -> Iterator[str]:
@@ -76,16 +63,15 @@ def module_files(name: str, packages: dict[str, Path]) -> Iterator[tuple[Path, s
 
 
 def library_files(code: Iterable[str], packages: dict[str, Path]) -> set[Path]:
-    """Every file of ``packages`` that running ``code`` may import, directly or not."""
+    """Every existing file of ``packages`` that running ``code`` imports, directly or not."""
     todo = [name for source in code for name in imported_modules(source)]
-    seen: set[Path] = set()
+    found: set[Path] = set()
     while todo:
         for path, package in module_files(todo.pop(), packages):
-            if path not in seen:
-                seen.add(path)
-                if path.is_file():
-                    todo += imported_modules(path.read_text(), package)
-    return seen
+            if path not in found and path.is_file():
+                found.add(path)
+                todo += imported_modules(path.read_text(), package)
+    return found
 
 
 def page_code(env: BuildEnvironment, docname: str, text: str) -> list[str] | None:
@@ -100,59 +86,25 @@ def page_code(env: BuildEnvironment, docname: str, text: str) -> list[str] | Non
     return [plain(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def recorded(env: BuildEnvironment) -> dict[str, Digests]:
-    """docname -> the library files its code imports, as they were when it was read."""
-    if not hasattr(env, "library_imports"):
-        env.library_imports = {}
-    return env.library_imports  # type: ignore[no-any-return]
-
-
-def _record_library_files(app: Sphinx, docname: str, source: list[str]) -> None:
-    # Hashed before the page executes: a file edited during the build counts as changed.
+def _note_library_files(app: Sphinx, docname: str, source: list[str]) -> None:
     code = page_code(app.env, docname, source[0])
     if code is not None:
         packages = {Path(p).name: Path(p) for p in app.config.library_packages}
-        files = library_files(code, packages)
-        recorded(app.env)[docname] = {str(path): file_digest(path) for path in sorted(files)}
+        for path in sorted(library_files(code, packages)):
+            app.env.note_dependency(path, docname=docname)
 
 
-def _pages_to_read_again(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """Pages whose library files changed, and pages whose execution failed last time.
-
-    A failed cell is a warning (an error under -W) that Sphinx would not repeat once the
-    page is read, so the page executes again until it succeeds.
-    """
-    digest = cache(lambda path: file_digest(Path(path)))
-    stale = {
-        docname
-        for docname, files in recorded(env).items()
-        if any(digest(path) != old for path, old in files.items())
-    }
-    failed = {
-        docname
-        for docname in env.all_docs
-        if (NbMetadataCollector.get_exec_data(env, docname) or {}).get("succeeded") is False
-    }
-    return sorted((stale | failed) - removed)
-
-
-def _forget_page(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    recorded(env).pop(docname, None)
-
-
-def _merge_parallel_reads(
-    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
-) -> None:
-    for docname in docnames & recorded(other).keys():
-        recorded(env)[docname] = recorded(other)[docname]
+def _read_again_if_failed(app: Sphinx, doctree: object) -> None:
+    # A failed cell is a warning (an error under -W) that Sphinx would not repeat, as it
+    # does not read an unchanged page again: the page executes again until it succeeds.
+    if (NbMetadataCollector.get_exec_data(app.env, app.env.docname) or {}).get(
+        "succeeded"
+    ) is False:
+        app.env.note_reread()
 
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("library_packages", [], "env", list)  # package folders, e.g. seminar/
-    app.connect("source-read", _record_library_files)
-    app.connect("env-get-outdated", _pages_to_read_again)
-    app.connect("env-purge-doc", _forget_page)
-    app.connect("env-merge-info", _merge_parallel_reads)
-    return {"version": "2.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("source-read", _note_library_files)
+    app.connect("doctree-read", _read_again_if_failed)
+    return {"version": "3.0", "parallel_read_safe": True, "parallel_write_safe": True}

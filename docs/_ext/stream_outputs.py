@@ -5,7 +5,10 @@ flushes on a timer, so a line's text and its newline can go apart). myst-nb merg
 cell's chunks (``nb_merge_streams``) by stripping each one's trailing whitespace and
 adding a newline, so a chunk that ends just before a newline gains a blank line, in some
 builds and not others. This joins the chunks' text as sent first, then lets myst-nb's
-merge tidy the whole, for the page and for its downloadable notebook.
+merge tidy the whole, for the page and for its downloadable notebook. Upstream:
+https://github.com/executablebooks/MyST-NB/issues/690 (the merge, from #604, strips each
+chunk). What it buys: the same page from build to build; tests/test_stream_outputs.py
+shows myst-nb's own merge giving two texts for one output split two ways.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ import myst_nb.core.render
 from myst_nb.core.utils import coalesce_streams as tidy_streams
 from nbformat import NotebookNode
 from sphinx.application import Sphinx
+from upstream import check_version
+
+UPSTREAM = "https://github.com/executablebooks/MyST-NB/issues/690"
+WRITTEN_FOR = ("myst-nb", "1.4.0")
 
 
 def coalesce_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
@@ -35,5 +42,6 @@ def coalesce_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    check_version(__name__, *WRITTEN_FOR, UPSTREAM)
     myst_nb.core.render.coalesce_streams = coalesce_streams
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -336,6 +336,23 @@ def test_without_weight_decay_the_fourth_power_of_the_norm_grows_by_the_gradient
     assert np.all(np.diff(trace.norms) > 0)
 
 
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.9])
+def test_at_an_optimum_momentum_shrinks_by_the_larger_root(beta: float) -> None:
+    # Zero gradient on the ray of w0 = e_1 (x = I, t = e_1): w_{t+1} = (1 + beta - alpha lam) w_t
+    # - beta w_{t-1}, so the norm shrinks by the larger root z of z^2 - (1 + beta - alpha lam) z
+    # + beta, which is 1 - alpha lam / (1 - beta) to first order in alpha lam.
+    alpha, lam = 0.1, 1e-3
+    trace = simulate_sgd(
+        np.eye(3), np.eye(3)[:, 0], [1.0, 0.0, 0.0], alpha=alpha, lam=lam, beta=beta, steps=600
+    )
+    assert np.all(trace.weights[:, 1:] == 0.0)  # the direction never changes
+    p = 1 + beta - alpha * lam
+    z = (p + math.sqrt(p * p - 4 * beta)) / 2
+    late = trace.norms[401:] / trace.norms[400:-1]  # the smaller root has died out by now
+    np.testing.assert_allclose(late, z, rtol=1e-12)
+    assert 1 - z == pytest.approx(alpha * lam / (1 - beta), rel=0.02)
+
+
 def test_only_the_product_alpha_lambda_matters_for_the_directions() -> None:
     x, t, w0 = _teacher(seed=14, n=400, d=5)
     base = simulate_sgd(x, t, w0, alpha=0.05, lam=0.02, beta=0.9, batch_size=4, steps=500)

@@ -15,7 +15,14 @@ SITE_SOURCES := Makefile conf.py $(shell find docs seminar -name __pycache__ -pr
 SPHINX := $(BIN)/sphinx-build $(SPHINXOPTS) -c . docs
 PORT ?= 8000
 
-.PHONY: help venv node-tools html doctest lint format test serve dist bench bench-pages screenshots system-deps lock clean distclean
+BOOK := seminar-05-solutions
+PDF := $(BUILDDIR)/pdf/$(BOOK).pdf
+# The book's dates are the last commit's, so the same sources give the same PDF.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+TEX_ENV := FORCE_SOURCE_DATE=1 max_print_line=100000 error_line=254 half_error_line=238
+
+.PHONY: help venv node-tools html pdf doctest lint format test serve dist bench bench-pages screenshots system-deps lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,6 +54,20 @@ $(SITE_STAMP): $(INSTALLED) $(NODE_TOOLS) $(SITE_SOURCES)
 	$(SPHINX) -d $(DOCTREES) -b html $(@D)
 	@mv $@.started $@
 
+# Like the doctest builder, the LaTeX builder starts from a copy of the html build's
+# doctrees: after `make html` it executes no page again.
+pdf: $(INSTALLED)  ## the PDF edition: LaTeX builder, then xelatex via latexmk, into _build/pdf
+	rm -rf $(BUILDDIR)/pdf && mkdir -p $(BUILDDIR)/pdf
+	if [ -d $(DOCTREES) ]; then cp -R $(DOCTREES) $(BUILDDIR)/pdf/doctrees; fi
+	$(SPHINX) -d $(BUILDDIR)/pdf/doctrees -b latex $(BUILDDIR)/pdf/tex
+	cd $(BUILDDIR)/pdf/tex && $(TEX_ENV) latexmk -xelatex -interaction=nonstopmode -halt-on-error \
+	  $(BOOK).tex > latexmk.out 2>&1 || { tail -20 latexmk.out; \
+	  $(abspath $(BIN))/python $(abspath tools/check_tex_log.py) $(BOOK).log; exit 1; }
+	$(BIN)/python tools/check_tex_log.py $(BUILDDIR)/pdf/tex/$(BOOK).log
+	cp $(BUILDDIR)/pdf/tex/$(BOOK).pdf $(PDF)
+	if [ -d $(BUILDDIR)/html ]; then cp $(PDF) $(BUILDDIR)/html/; fi
+	@echo "PDF built: $(abspath $(PDF))"
+
 # The doctest builder starts from a copy of the html build's doctrees, so after `make html`
 # it executes no page again; what it does re-read never reaches the html build's record.
 doctest: $(INSTALLED)  ## run the {doctest} blocks of the pages (Sphinx doctest builder)
@@ -66,13 +87,15 @@ format: $(INSTALLED)  ## apply ruff's fixes and formatting
 # pytest runs on every core, a test file per worker: the browser tests of a file share one
 # Chromium and open each page once, and the files with builds and the browser one then
 # run side by side. Files go out in the order of tests/conftest.py, slow ones first.
-test: lint html doctest $(NODE_TOOLS)  ## lint, strict build, page doctests, then pytest (unit, property, doctest, build, browser)
+test: lint html doctest $(NODE_TOOLS)  ## lint, strict build, page doctests, the PDF (with TeX), then pytest
+	@if command -v latexmk >/dev/null; then $(MAKE) --no-print-directory pdf; \
+	  else echo "No TeX (latexmk): the PDF is not built and its tests are skipped (make system-deps)"; fi
 	$(BIN)/python -m pytest --numprocesses auto --dist loadfile --no-loadscope-reorder
 
 serve: html  ## preview the site on http://127.0.0.1:$(PORT)
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
 
-dist: html  ## zip the site for offline reading into _build/seminar-05-site.zip
+dist: html pdf  ## zip the site, the PDF in it, for offline reading into _build/seminar-05-site.zip
 	$(BIN)/python tools/dist.py $(BUILDDIR)/html $(BUILDDIR)/seminar-05-site.zip
 
 bench: $(INSTALLED) $(NODE_TOOLS)  ## time clean, no-op and incremental builds against their floor
@@ -84,8 +107,12 @@ bench-pages: html $(NODE_TOOLS)  ## Lighthouse (mobile) on every page, served wi
 screenshots: html  ## screenshots of every page (desktop, phone, dark) into _build/screenshots
 	$(BIN)/python tests/browser.py $(BUILDDIR)/html $(BUILDDIR)/screenshots
 
-system-deps:  ## install Chromium for the browser tests (Debian/Ubuntu, needs root)
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+# Chromium for the browser tests; TeX Live (xelatex, latexmk), its fonts and poppler's
+# pdftotext/pdffonts for the PDF edition and its tests.
+system-deps:  ## install Chromium and TeX Live (Debian/Ubuntu, needs root)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  chromium latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+	  texlive-xetex fonts-freefont-otf poppler-utils
 
 lock:  ## re-resolve the newest versions into requirements.lock
 	rm -rf $(BUILDDIR)/lockenv && $(PYTHON) -m venv $(BUILDDIR)/lockenv

@@ -39,6 +39,7 @@ extensions = [
     "lean_pages",  # docs/_ext: deferred scripts, lazy images, no unused scripts
     "bundled_styles",  # docs/_ext: one stylesheet, unused rules and icons dropped
     "search_index_entries",  # docs/_ext: incremental builds keep every page's index entries
+    "pdf_edition",  # docs/_ext: the book leaves out collapsed code; the site links the book
 ]
 
 # Sphinx does not watch the code of extensions. The digest of docs/_ext is a config value
@@ -92,6 +93,23 @@ html_theme_options = {
     "use_download_button": True,
     "use_fullscreen_button": False,
 }
+
+# --- PDF edition (make pdf: Sphinx's LaTeX builder, then xelatex through latexmk) ---------
+latex_engine = "xelatex"  # Unicode text and math symbols
+latex_documents = [("index", "seminar-05-solutions.tex", project, author, "manual")]
+# The landing page is the preface, the assignments are chapters; the Reference toctree is
+# the site's only: the API is an appendix and LaTeX prints the bibliography at the end.
+latex_appendices = ["api", "references"]
+latex_elements = {
+    "papersize": "a4paper",
+    "figure_align": "H",  # figures stay where the text cites them, inside solution boxes too
+    "printindex": "",  # no general index: the book has its table of contents
+    "fvset": r"\fvset{fontsize=\small}",  # code lines of up to 90 characters fit
+    "sphinxsetup": "hmargin={0.9in,0.9in}",
+    "preamble": r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
+}
+latex_use_xindy = False
+latex_domain_indices = False
 
 # --- Library documentation and doctests --------------------------------------
 autodoc_member_order = "bysource"

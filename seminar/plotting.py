@@ -3,8 +3,9 @@
 One look for all figures: the colour-blind-safe Okabe-Ito palette, opaque
 white backgrounds (readable in the site's dark mode too) and matplotlib's own
 DejaVu fonts. In a notebook each figure is shown as an SVG or a PNG, whichever
-is smaller to send (:func:`figure_image`). Nothing in a saved file depends on
-the time or on random ids, so two builds of the site give the same bytes.
+is smaller to send, and carries a PDF for the book (:func:`figure_image`).
+Nothing in a saved file depends on the time or on random ids, so two builds of
+the site give the same bytes.
 
 >>> use_style()
 >>> import matplotlib as mpl
@@ -55,6 +56,7 @@ STYLE: dict[str, Any] = {
     "image.cmap": SEQUENTIAL,
     "lines.linewidth": 1.8,
     "svg.hashsalt": "seminar-05",
+    "pdf.fonttype": 42,  # TrueType in the PDF edition's figures: text stays text
 }
 
 
@@ -69,18 +71,20 @@ IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "application/pdf")
 
 # `fig` is a matplotlib Figure; typed Any because the docs (built offline) cannot link it.
 def figure_image(fig: Any) -> tuple[dict[str, bytes | str], dict[str, dict[str, int]]]:
-    """``fig`` as a notebook output: the smaller of an SVG and a PNG, with its size.
+    """``fig`` as a notebook output: the smaller of an SVG and a PNG, with its size, and a
+    PDF for the PDF edition.
 
     Line plots are usually smaller as SVG, images and dense scatters as PNG. The size
     (CSS pixels, the same for either format) lets the page reserve the figure's box
-    before the file arrives.
+    before the file arrives. The PDF keeps the figure's own size in inches, which the
+    book scales down to its text width.
 
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots(figsize=(3, 2), dpi=100)
     >>> _ = ax.plot([0, 1], [0, 1])
     >>> data, metadata = figure_image(fig)
     >>> list(data)
-    ['image/svg+xml']
+    ['image/svg+xml', 'application/pdf']
     >>> sorted(metadata["image/svg+xml"])
     ['height', 'width']
     """
@@ -96,7 +100,8 @@ def figure_image(fig: Any) -> tuple[dict[str, bytes | str], dict[str, dict[str, 
     size = {"width": round(width / PNG_SCALE), "height": round(height / PNG_SCALE)}
     svg_sent = len(gzip.compress(svg.encode(), compresslevel=SVG_GZIP_LEVEL, mtime=0))
     kind = "image/svg+xml" if svg_sent < len(png) else "image/png"
-    return {kind: svg if kind == "image/svg+xml" else png}, {kind: size}
+    pdf = _render(fig, "pdf", metadata={"CreationDate": None})  # for the PDF edition
+    return {kind: svg if kind == "image/svg+xml" else png, "application/pdf": pdf}, {kind: size}
 
 
 def _render(fig: Any, fmt: str, **kwargs: Any) -> bytes:

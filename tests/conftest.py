@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -19,6 +20,7 @@ SITE = ROOT / "_build" / "html"
 DOCTREES = ROOT / "_build" / "doctrees"  # where `make html` keeps them
 DOCS = ROOT / "docs"
 sys.path.insert(0, str(DOCS / "_ext"))  # tests import the site's Sphinx extensions
+sys.path.insert(0, str(ROOT / "tools"))  # and its build tools
 SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 
@@ -51,6 +53,21 @@ ASSIGNMENTS = [page for page in DOCUMENTS if page.startswith("assignments/")]
 NOTEBOOKS = [page for page, source in SOURCES.items() if is_notebook(source)]
 SITE_PAGES = find_site_pages()
 SLOW = ("build", "browser")  # the markers of the tests that take seconds to minutes
+BOOK = ROOT / "_build" / "pdf" / "seminar-05-solutions.pdf"  # what `make pdf` writes
+# CI sets this: a missing system tool (Chromium, TeX) fails the tests that need it,
+# where otherwise they are skipped.
+REQUIRE_SYSTEM_DEPS = os.environ.get("SEMINAR_REQUIRE_SYSTEM_DEPS") == "1"
+
+
+def skip_without(tool: str, found: object, what: str) -> None:
+    """Skip the calling test module when ``found`` is falsy, naming ``tool``; with
+    SEMINAR_REQUIRE_SYSTEM_DEPS=1 raise instead."""
+    if found:
+        return
+    message = f"no {tool}: `make system-deps` installs it ({what} not checked)"
+    if REQUIRE_SYSTEM_DEPS:
+        raise RuntimeError(f"SEMINAR_REQUIRE_SYSTEM_DEPS=1 but {message}")
+    pytest.skip(message, allow_module_level=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

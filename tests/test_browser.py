@@ -8,12 +8,11 @@ Screenshots go to _build/screenshots. The check of what a screen reader gets ope
 page once more, in a Chromium that keeps its accessibility tree from the start.
 
 Needs Chromium (`make system-deps`). Without it these tests are skipped, unless
-SEMINAR_REQUIRE_BROWSER=1 (as in CI), which turns a missing browser into a failure.
+SEMINAR_REQUIRE_SYSTEM_DEPS=1 (as in CI), which turns a missing browser into a failure.
 """
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
 from urllib.parse import quote, urlsplit
@@ -35,17 +34,14 @@ from browser import (
     visit,
 )
 from bundled_styles import recorded_sources
-from conftest import ASSIGNMENTS, DOCTREES, DOCUMENTS, SITE, SITE_PAGES, SOURCES
+from conftest import ASSIGNMENTS, DOCTREES, DOCUMENTS, SITE, SITE_PAGES, SOURCES, skip_without
 from docutils import nodes
 from playwright.sync_api import sync_playwright
 from test_site import alt_text_problem, soup
 
 pytestmark = pytest.mark.browser
 
-if find_chromium() is None:
-    if os.environ.get("SEMINAR_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("SEMINAR_REQUIRE_BROWSER=1 but no Chromium: run `make system-deps`")
-    pytest.skip("no Chromium: `make system-deps` installs it", allow_module_level=True)
+skip_without("Chromium", find_chromium(), "the site in a browser")
 
 SCREENSHOTS = SITE.parent / "screenshots"
 SEARCH_TERMS = ["FGSM", "receptive field"]

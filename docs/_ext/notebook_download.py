@@ -31,13 +31,15 @@ TIMING_KEYS = ("execution", "ExecuteTime")  # nbclient's record_timing; JupyterL
 
 def normalise(notebook: nbformat.NotebookNode, pagename: str) -> nbformat.NotebookNode:
     """Give ``notebook`` ids made from ``pagename`` and cell index; drop execution times;
-    merge each cell's printed output as the page shows it."""
+    merge each cell's printed output as the page shows it; drop the figures' PDF."""
     for index, cell in enumerate(notebook.cells):
         cell.id = hashlib.sha256(f"{pagename}:{index}".encode()).hexdigest()[:8]
         for key in TIMING_KEYS:
             cell.metadata.pop(key, None)
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
+            for output in cell.outputs:
+                output.get("data", {}).pop("application/pdf", None)  # the book's copy
     return notebook
 
 

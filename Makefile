@@ -22,7 +22,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 TEX_ENV := FORCE_SOURCE_DATE=1 max_print_line=100000 error_line=254 half_error_line=238
 
-.PHONY: help venv node-tools html pdf doctest lint format test serve dist bench bench-pages screenshots system-deps lock clean distclean
+.PHONY: help venv node-tools html pdf doctest lint format test serve dist bench bench-pages screenshots system-deps system-deps-tex lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -109,10 +109,15 @@ screenshots: html  ## screenshots of every page (desktop, phone, dark) into _bui
 
 # Chromium for the browser tests; TeX Live (xelatex, latexmk), its fonts and poppler's
 # pdftotext/pdffonts for the PDF edition and its tests.
+TEX_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
+  texlive-xetex fonts-freefont-otf poppler-utils
+APT_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
+
 system-deps:  ## install Chromium and TeX Live (Debian/Ubuntu, needs root)
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	  chromium latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended \
-	  texlive-xetex fonts-freefont-otf poppler-utils
+	$(APT_INSTALL) chromium $(TEX_PACKAGES)
+
+system-deps-tex:  ## install TeX Live alone, for `make pdf` (Debian/Ubuntu, needs root)
+	$(APT_INSTALL) $(TEX_PACKAGES)
 
 lock:  ## re-resolve the newest versions into requirements.lock
 	rm -rf $(BUILDDIR)/lockenv && $(PYTHON) -m venv $(BUILDDIR)/lockenv

@@ -1,14 +1,15 @@
-"""A clean build of the whole site gives the files of the site built before the tests,
+"""A clean build of the whole site, and of its PDF, gives the files built before the tests,
 byte for byte (the slowest test)."""
 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITE
+from conftest import BOOK, ROOT, SITE
 
 pytestmark = pytest.mark.build
 
@@ -22,11 +23,16 @@ def digests(site: Path) -> dict[str, str]:
     }
 
 
+def make(target: str, workdir: Path) -> None:
+    """Run `make <target>` into the build folder ``workdir``."""
+    command = ["make", "--no-print-directory", "-C", str(ROOT), target, f"BUILDDIR={workdir}"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
+
+
 def clean_build(workdir: Path) -> dict[str, str]:
     """Build the site with `make html`, from nothing, into ``workdir``; digest every file."""
-    command = ["make", "--no-print-directory", "-C", str(ROOT), "html", f"BUILDDIR={workdir}"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr[-5000:]
+    make("html", workdir)
     return digests(workdir / "html")
 
 
@@ -42,3 +48,6 @@ def test_a_clean_build_elsewhere_gives_the_same_files(tmp_path):
     assert sorted(set(fresh) - set(site)) == [], "files the site lacks"
     assert [name for name in fresh if fresh[name] != site[name]] == []
     assert any(name.endswith(".png") for name in fresh)  # figures were compared too
+    if shutil.which("latexmk") and BOOK.is_file():  # without TeX, test_pdf.py says so
+        make("pdf", tmp_path)
+        assert (tmp_path / "pdf" / BOOK.name).read_bytes() == BOOK.read_bytes(), "the PDF differs"

@@ -22,7 +22,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 TEX_ENV := FORCE_SOURCE_DATE=1 max_print_line=100000 error_line=254 half_error_line=238
 
-.PHONY: help venv node-tools html pdf doctest lint format test serve dist bench bench-pages screenshots system-deps system-deps-tex lock clean distclean
+.PHONY: help venv node-tools html pdf doctest lint format test serve assignment dist bench bench-pages screenshots system-deps system-deps-tex lock clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -92,8 +92,14 @@ test: lint html doctest $(NODE_TOOLS)  ## lint, strict build, page doctests, the
 	  else echo "No TeX (latexmk): the PDF is not built and its tests are skipped (make system-deps)"; fi
 	$(BIN)/python -m pytest --numprocesses auto --dist loadfile --no-loadscope-reorder
 
-serve: html  ## preview the site on http://127.0.0.1:$(PORT)
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(BUILDDIR)/html
+# sphinx-autobuild runs the same incremental build on every save (a page, the library,
+# an extension) and reloads the pages open in the browser.
+serve: $(INSTALLED) $(NODE_TOOLS)  ## live preview on http://127.0.0.1:$(PORT): rebuilds on save, reloads the browser
+	$(BIN)/sphinx-autobuild $(SPHINXOPTS) -c . -d $(DOCTREES) --watch seminar \
+	  --host 127.0.0.1 --port $(PORT) docs $(BUILDDIR)/html
+
+assignment: $(INSTALLED)  ## start assignment NAME (e.g. NAME=lr-warmup TITLE="Learning-rate warm-up"): page, module, test
+	$(BIN)/python tools/new_assignment.py "$(NAME)" "$(TITLE)"
 
 dist: html pdf  ## zip the site, the PDF in it, for offline reading into _build/seminar-05-site.zip
 	$(BIN)/python tools/dist.py $(BUILDDIR)/html $(BUILDDIR)/seminar-05-site.zip

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -136,3 +142,35 @@ def test_extension_edit_reexecutes_every_page(project):
     # a new value, here given directly.
     assert project.build(extensions_digest="after an edit") == ["counting", "greeting"]
     assert project.build(extensions_digest="after an edit") == []
+
+
+def test_live_preview_rebuilds_on_save_and_reloads_the_browser(site_project, tmp_path):
+    # `make serve`: sphinx-autobuild with the site's conf.py on a fixture project.
+    srcdir = site_project("solution-cell").srcdir
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "sphinx_autobuild", "-W", "--port", str(port)]
+    server = subprocess.Popen([*command, str(srcdir), str(tmp_path / "out")], text=True)
+    page = f"http://127.0.0.1:{port}/index.html"
+    try:
+        first = served(page, lambda html: "two plus three" in html)
+        assert "/websocket-reload" in first  # the script that reloads the open page
+        source = srcdir / "index.md"
+        source.write_text(source.read_text().replace("two plus three", "two plus four"))
+        served(page, lambda html: "two plus four" in html)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def served(url: str, ready: Callable[[str], bool], timeout: float = 120) -> str:
+    """The page at ``url`` once ``ready`` holds for it (polled every half second)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            html = urllib.request.urlopen(url, timeout=5).read().decode()
+            if ready(html):
+                return html
+        time.sleep(0.5)
+    raise AssertionError(f"{url} not ready within {timeout} s")

@@ -1,4 +1,5 @@
-"""Benchmark: clean, no-op and incremental `make html` against its floor; `make test`.
+"""Benchmark: clean, no-op and incremental `make html` against its floor; `make pdf`;
+`make test`.
 
 Run with `make bench` (`--no-test` leaves out `make test`). It deletes _build/, so it
 starts from empty caches (the virtualenv stays), and prints Markdown tables with the
@@ -258,6 +259,7 @@ def build_rows() -> list[tuple[str, str]]:
         page_edit = make("html")
     with edited(EDITED_MODULE, "\n# edited by benchmarks/build_time.py\n"):
         library_edit = make("html")
+    rows = pdf_rows() if shutil.which("latexmk") else [("`make pdf`", "not run: no TeX")]
     return [
         ("clean `make html` (`_build/` deleted)", clean.summary()),
         ("floor: pages' code as plain scripts, one after the other", str(scripts)),
@@ -270,6 +272,18 @@ def build_rows() -> list[tuple[str, str]]:
         ("`make doctest` after `make html`", doctest.summary()),
         (f"edit one page ({EDITED_PAGE.relative_to(DOCS)})", page_edit.summary()),
         (f"edit the library ({EDITED_MODULE.relative_to(ROOT)})", library_edit.summary()),
+        *rows,
+    ]
+
+
+def pdf_rows() -> list[tuple[str, str]]:
+    """`make pdf` after `make html` (it reuses the executed pages), then from nothing."""
+    after_html = make("pdf")
+    shutil.rmtree(BUILD, ignore_errors=True)
+    clean = make("pdf")
+    return [
+        ("`make pdf` after `make html`", after_html.summary()),
+        ("clean `make pdf` (`_build/` deleted)", clean.summary()),
     ]
 
 

@@ -44,7 +44,12 @@ LOAD_IMAGES = """async () => {
     new Promise((done) => setTimeout(done, 10000)),
     new Promise((done) => { img.addEventListener("load", done, {once: true});
                             img.addEventListener("error", done, {once: true}); })]);
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
   for (const img of document.images) {
+    // Twice: the first scroll can lay out a subsection (content-visibility: auto), which
+    // moves the image away again, as a reader's next scroll would bring it back.
+    img.scrollIntoView({block: "center"});
+    await frame();
     img.scrollIntoView({block: "center"});
     if (!img.complete && !img.checkVisibility()) img.loading = "eager";  // in a closed dropdown
     await settled(img);

@@ -62,7 +62,7 @@ def test_every_page_links_the_bundle_and_no_other_stylesheet(site):
     for page in html_pages(site):
         links = STYLESHEET.findall(page.read_text(encoding="utf-8"))
         assert len(links) == 1, page
-        assert re.search(r'href="(\.\./)*_static/bundle/site\.css\?v=[0-9a-f]{8}"', links[0])
+        assert re.fullmatch(r"(\.\./)*_static/bundle/site\.css\?v=[0-9a-f]{8}", links[0])
 
 
 def test_the_icon_fonts_hold_the_icons_the_bundle_draws_and_no_others(site):

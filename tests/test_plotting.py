@@ -70,7 +70,9 @@ def test_figure_is_sent_in_the_smaller_format(kind, chosen):
     fig = figure(kind)
     data, metadata = figure_image(fig)
     plt.close(fig)
-    assert list(data) == [chosen] == list(metadata)
+    assert list(data) == [chosen, "application/pdf"]  # the PDF for the book
+    assert list(metadata) == [chosen]
+    assert data["application/pdf"].startswith(b"%PDF")
     png = _render(fig, "png", dpi=fig.dpi * PNG_SCALE)
     svg = _render(fig, "svg", metadata={"Date": None})
     sent = {"image/png": len(png), "image/svg+xml": len(gzip.compress(svg, mtime=0))}

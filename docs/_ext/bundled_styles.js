@@ -1,8 +1,6 @@
-// The stylesheet bundle (see bundled_styles.py): the @imports of <sources> inlined in
-// order, their url()s rebased to <bundle>, and every rule dropped that names a class, id
-// or element none of the <content> files (pages and the scripts they load) spells out,
-// and the comments.
-// Usage: node bundled_styles.js <sources.css> <bundle.css> <content file>...
+// node bundled_styles.js <sources.css> <bundle.css> <content file>... (see bundled_styles.py):
+// the @imports of sources.css inlined, their url()s rebased, without the comments and the
+// rules that name a class, id or element that none of the content files spells out.
 const fs = require("node:fs");
 const postcss = require("postcss");
 const atImport = require("postcss-import");
@@ -15,13 +13,8 @@ const [sources, bundle, ...content] = process.argv.slice(2);
 // Bootstrap's tooltip placement (`bs-${NAME}-auto`), Sphinx's search results (`kind-${kind}`).
 const assembled = [/^bs-(tooltip|popover)-/, /^kind-/];
 
-const plugins = [
-  atImport(),
-  rebaseUrls({ url: "rebase" }),
-  purgeCSSPlugin({ content, safelist: { greedy: assembled } }),
-  discardComments({ removeAll: true }),
-];
-postcss(plugins)
+const purge = purgeCSSPlugin({ content, safelist: { greedy: assembled } });
+postcss([atImport(), rebaseUrls({ url: "rebase" }), purge, discardComments({ removeAll: true })])
   .process(fs.readFileSync(sources, "utf8"), { from: sources, to: bundle })
   .then((result) => fs.writeFileSync(bundle, result.css))
   .catch((error) => {

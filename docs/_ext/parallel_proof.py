@@ -1,12 +1,9 @@
 """Let sphinx-proof take part in parallel builds (`sphinx-build -j`).
 
-Measured: without it, ``-j auto`` stops with NotImplementedError, and a serial build
-executes the four assignment pages one after the other (clean build about 1.6 times as
-long on two cores). sphinx-proof 0.4 declares itself parallel-read safe and merges its own
-records (``env.proof_list``), but its domain keeps no data and lacks ``merge_domaindata``,
-so Sphinx stops when it merges domains. This registers the same domain with a merge that
-has nothing to do. Upstream: no issue or fix in https://github.com/executablebooks/sphinx-proof
-as of its main branch of 2026-11 (commit 97cfc7b).
+What it buys: pages read on every core; without it ``-j auto`` stops with
+NotImplementedError, and a serial build takes SERIAL_RATIO times as long. sphinx-proof's
+domain keeps no data (its proofs live in ``env.proof_list``, which it merges) but lacks
+``merge_domaindata``; this registers the same domain with a merge that does nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx_proof.domain import ProofDomain
 from upstream import check_version
 
-UPSTREAM = "https://github.com/executablebooks/sphinx-proof/blob/97cfc7b/sphinx_proof/domain.py"
+UPSTREAM = "no issue filed; sphinx-proof main (97cfc7b) still lacks the merge"
 WRITTEN_FOR = ("sphinx-proof", "0.4.0")
 
 

@@ -1,17 +1,10 @@
 """The PDF edition (`make pdf`): what print leaves out, and the site's link to the book.
 
-In the LaTeX build:
-
-- a code cell the page collapses (``hide-input``) prints its output without its source,
-  as the page shows it (myst-nb hides such code in HTML only);
-- a section left with nothing to print goes: a page's "References", whose citations
-  LaTeX prints as footnotes;
-- the bibliography page gives up its heading, as LaTeX gathers every entry into the
-  book's bibliography at the end.
-
-In the HTML build, the theme's download button offers the book beside the page's source
-and notebook (``BOOK``, which `make pdf` copies into the site). Without this extension
-the PDF shows the code of every figure (about 40 pages more) and four empty sections.
+For LaTeX: a cell the page collapses (``hide-input``) prints its output only; a section
+left with nothing to print goes (a page's "References": citations print as footnotes); the
+bibliography page loses its heading (its entries print at the end). For HTML: the theme's
+download button offers the book. What it buys: without it the book prints the code of
+every figure (PAGES_WITH_CODE pages against PAGES) and four empty sections.
 """
 
 from __future__ import annotations
@@ -23,10 +16,6 @@ from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 BOOK = "seminar-05-solutions.pdf"
-
-
-def _printable(node: nodes.Node) -> bool:
-    return bool(node.astext().strip()) or any(node.findall(nodes.image))
 
 
 class PrintEdition(SphinxPostTransform):
@@ -43,7 +32,7 @@ class PrintEdition(SphinxPostTransform):
                     cell.remove(source)
         for section in list(self.document.findall(nodes.section)):
             body = [child for child in section.children if not isinstance(child, nodes.title)]
-            if not any(_printable(child) for child in body):
+            if not any(child.astext().strip() or any(child.findall(nodes.image)) for child in body):
                 section.parent.remove(section)
             elif all(isinstance(child, nodes.citation) for child in body):
                 section.replace_self(body)
@@ -52,16 +41,10 @@ class PrintEdition(SphinxPostTransform):
 def _offer_book(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
+    book = {"type": "link", "url": context["pathto"](BOOK, 1), "text": "book .pdf"}
+    book |= {"tooltip": "Download the book", "icon": "fas fa-book", "label": "download-book"}
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
-            book = {
-                "type": "link",
-                "url": context["pathto"](BOOK, 1),
-                "text": "book .pdf",
-                "tooltip": "Download the whole book as a PDF",
-                "icon": "fas fa-book",
-                "label": "download-book-button",
-            }
             group["buttons"].insert(0, book)
 
 

@@ -1,16 +1,8 @@
-// Typeset the math of built HTML pages in place, as MathJax 3 did in the browser.
-//
-//   node docs/_ext/prerender_math.js page.html [page.html ...]
-//
-// Sphinx writes each formula as <span class="math ...">\(TeX\)</span> or
-// <div class="math ...">\[TeX\]</div> (HTML-escaped). Each one becomes MathJax's SVG
-// output with hidden MathML beside it for screen readers; the page gets MathJax's
-// stylesheet in its head and the shared glyph definitions at the start of its body.
-// The SVG is flattened (see flattenGroups): nearly half of its elements go, and it
-// draws the same.
-// The rest of the page is left byte for byte as it was. A page that already has the
-// stylesheet is skipped, so running twice changes nothing. A TeX error names the
-// page and the formula and exits with status 1 (that page is left untouched).
+// Typeset the math of built HTML pages in place: node prerender_math.js page.html ...
+// Each <span|div class="math ...">\(TeX\) or \[TeX\]</...> that Sphinx wrote becomes
+// MathJax's SVG with hidden MathML for screen readers; the page gets MathJax's stylesheet
+// and its glyphs, defined once. A page typeset already is skipped. A TeX error names the
+// page and the formula and exits with status 1, leaving the page as it was.
 'use strict';
 
 const fs = require('fs');
@@ -25,57 +17,29 @@ require('mathjax-full/js/input/tex/AllPackages.js'); // registers every TeX pack
 const STYLE_ID = 'MJX-SVG-styles';
 const MATH = /(<(span|div) class="math notranslate nohighlight[^"]*"[^>]*>)([\s\S]*?)(<\/\2>)/g;
 const DELIMITED = {span: /^\\\(([\s\S]*)\\\)$/, div: /\\\[([\s\S]*)\\\]\s*$/};
-
-// The browser's tex-chtml.js component had these packages, and `autoload` loaded the
-// extensions below (its default list in MathJax 3.2.2) whenever a formula used one of
-// their macros; here they are all on from the start, which typesets the same.
-// `noundefined` (an unknown macro drawn in red) is left out on purpose: here an unknown
-// macro is an error. `require` and `autoload` load files at run time; nothing to load here.
+// tex-chtml.js's packages and those its `autoload` loaded (MathJax 3.2.2); not `noundefined`.
 const AUTOLOADED = ['action', 'amscd', 'bbox', 'boldsymbol', 'braket', 'bussproofs', 'cancel',
   'color', 'enclose', 'extpfeil', 'html', 'mhchem', 'unicode', 'verb'];
 const PACKAGES = ['base', 'ams', 'newcommand', 'configmacros', ...AUTOLOADED];
+const ENTITIES = {amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0'};
 
 const adaptor = liteAdaptor();
 AssistiveMmlHandler(RegisterHTMLHandler(adaptor));
 
-function newDocument() {
-  const tex = new TeX({
-    packages: PACKAGES,
-    formatError: (jax, error) => {
-      throw error;
-    },
-  });
-  // One glyph cache per page: each glyph's path is written once, then reused by <use>.
-  const svg = new SVG({fontCache: 'global'});
-  return {svg, document: mathjax.document('', {InputJax: tex, OutputJax: svg})};
-}
+const unescapeHtml = (text) => text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name) =>
+  (name[0] === '#' ? String.fromCodePoint(Number('0' + name.slice(1))) : ENTITIES[name] ?? entity));
 
-const ENTITIES = {amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0'};
-
-function unescapeHtml(text) {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name) => {
-    if (name[0] === '#') {
-      const hex = name[1] === 'x' || name[1] === 'X';
-      return String.fromCodePoint(parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10));
-    }
-    if (!(name in ENTITIES)) throw new Error(`unknown HTML entity ${entity}`);
-    return ENTITIES[name];
-  });
-}
-
-// MathJax wraps every MathML node in its own SVG group, most of them holding one glyph
-// and a shift. The browser styles and lays out each of those elements, so a page with
-// hundreds of formulas spends most of its loading time on them. A group that carries
-// nothing but its node name (and TeX class) and a translate/scale is dissolved: its
-// shift moves into its children. Groups that MathJax's stylesheet selects (tables, errors, actions, and
-// their children) and groups holding anything but glyphs, rules and groups stay.
+// MathJax wraps every MathML node in an SVG group, most holding one glyph and a shift; the
+// browser styles and lays out each, which was most of a math page's loading time. A group
+// carrying nothing but its node's name and a translate/scale is dissolved into its
+// children, the shift moved into theirs. Groups MathJax's stylesheet selects stay.
 const STYLED_NODES = new Set(['mtable', 'mtr', 'mlabeledtr', 'merror', 'maction']);
 const SHIFTABLE = new Set(['g', 'use', 'rect', 'path']);
 const PLAIN_GROUP_ATTRIBUTES = new Set(['data-mml-node', 'data-mjx-texclass', 'transform']);
 const TRANSFORM = /\s*(translate|scale)\(\s*([-\d.e]+)(?:[\s,]+([-\d.e]+))?\s*\)/gy;
 
-// A transform as [sx, sy, tx, ty] (p -> (sx px + tx, sy py + ty)), or null if it is
-// anything but translations and scalings.
+// A transform as [sx, sy, tx, ty] (p -> (sx px + tx, sy py + ty)); null if it is not only
+// translations and scalings.
 function parseTransform(text = '') {
   let [sx, sy, tx, ty] = [1, 1, 0, 0];
   let end = 0;
@@ -99,20 +63,12 @@ function formatTransform([sx, sy, tx, ty]) {
   return parts.join(' ');
 }
 
-function compose([sx1, sy1, tx1, ty1], [sx2, sy2, tx2, ty2]) {
-  return [sx1 * sx2, sy1 * sy2, tx1 + sx1 * tx2, ty1 + sy1 * ty2];
-}
-
-function isElement(node) {
-  return node.kind !== '#text' && node.kind !== '#comment';
-}
+const isElement = (node) => node.kind !== '#text' && node.kind !== '#comment';
 
 function dissolvable(group, parent) {
-  const attributes = Object.keys(group.attributes);
   return parent.kind === 'g'
-    && !STYLED_NODES.has(parent.attributes['data-mml-node'])
-    && !STYLED_NODES.has(group.attributes['data-mml-node'])
-    && attributes.every((name) => PLAIN_GROUP_ATTRIBUTES.has(name))
+    && ![parent, group].some((node) => STYLED_NODES.has(node.attributes['data-mml-node']))
+    && Object.keys(group.attributes).every((name) => PLAIN_GROUP_ATTRIBUTES.has(name))
     && group.children.every((child) => isElement(child) && SHIFTABLE.has(child.kind))
     && [group, ...group.children].every((node) => parseTransform(node.attributes.transform));
 }
@@ -126,10 +82,10 @@ function flattenGroups(element) {
       children.push(child);
       continue;
     }
-    const shift = parseTransform(child.attributes.transform);
+    const [sx, sy, tx, ty] = parseTransform(child.attributes.transform);
     for (const grandchild of child.children) {
-      const own = parseTransform(grandchild.attributes.transform);
-      const transform = formatTransform(compose(shift, own));
+      const [gx, gy, hx, hy] = parseTransform(grandchild.attributes.transform);
+      const transform = formatTransform([sx * gx, sy * gy, tx + sx * hx, ty + sy * hy]);
       if (transform) grandchild.attributes.transform = transform;
       else delete grandchild.attributes.transform;
       grandchild.parent = element;
@@ -141,45 +97,39 @@ function flattenGroups(element) {
 
 // The page with its formulas typeset; `flatten: false` keeps MathJax's own SVG.
 function typesetPage(html, {flatten = true} = {}) {
-  const {svg, document} = newDocument();
+  const tex = new TeX({packages: PACKAGES, formatError: (jax, error) => { throw error; }});
+  const svg = new SVG({fontCache: 'global'}); // each glyph's path once, reused by <use>
+  const document = mathjax.document('', {InputJax: tex, OutputJax: svg});
   const typeset = html.replace(MATH, (whole, open, tag, inner, close) => {
     const match = inner.match(DELIMITED[tag]);
     if (!match) throw new Error(`math element without \\( \\) or \\[ \\]: ${whole.slice(0, 200)}`);
-    const tex = unescapeHtml(match[1]);
     let node;
     try {
-      node = document.convert(tex, {display: tag === 'div'});
+      node = document.convert(unescapeHtml(match[1]), {display: tag === 'div'});
     } catch (error) {
       throw new Error(`TeX error "${error.message}" in ${match[0].slice(0, 300)}`);
     }
     if (flatten) flattenGroups(adaptor.firstChild(node)); // the <svg>
-    const before = inner.slice(0, match.index); // a numbered equation's label
-    return open + before + adaptor.outerHTML(node) + close;
+    return open + inner.slice(0, match.index) + adaptor.outerHTML(node) + close; // keeps a label
   });
   if (typeset === html) return html; // no math on this page
   const style = `<style id="${STYLE_ID}">\n${adaptor.textContent(svg.styleSheet(document))}</style>\n`;
   const cache = svg.pageElements(document);
-  const glyphs = cache ? adaptor.outerHTML(cache) : '';
   return typeset
     .replace(/<\/head>/, `${style}</head>`)
-    .replace(/^(\s*<body[^>]*>)/m, `$1\n${glyphs}`); // the tag, not a comment naming it
+    .replace(/^(\s*<body[^>]*>)/m, `$1\n${cache ? adaptor.outerHTML(cache) : ''}`);
 }
 
-function main(paths) {
-  let failed = false;
-  for (const path of paths) {
-    const html = fs.readFileSync(path, 'utf8');
-    if (html.includes(`<style id="${STYLE_ID}">`)) continue; // typeset by an earlier run
-    try {
-      const result = typesetPage(html);
-      if (result !== html) fs.writeFileSync(path, result);
-    } catch (error) {
-      console.error(`${path}: ${error.message}`);
-      failed = true;
-    }
+function typesetFile(path) { // true if it went well
+  const html = fs.readFileSync(path, 'utf8');
+  try {
+    if (!html.includes(`<style id="${STYLE_ID}">`)) fs.writeFileSync(path, typesetPage(html));
+    return true;
+  } catch (error) {
+    console.error(`${path}: ${error.message}`);
+    return false;
   }
-  return failed ? 1 : 0;
 }
 
 module.exports = {typesetPage};
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) process.exit(process.argv.slice(2).map(typesetFile).every(Boolean) ? 0 : 1);

@@ -1,14 +1,8 @@
 """What a cell prints is shown the same however the kernel split it into messages.
 
-A kernel sends printed text in chunks whose boundaries depend on timing (ipykernel
-flushes on a timer, so a line's text and its newline can go apart). myst-nb merges a
-cell's chunks (``nb_merge_streams``) by stripping each one's trailing whitespace and
-adding a newline, so a chunk that ends just before a newline gains a blank line, in some
-builds and not others. This joins the chunks' text as sent first, then lets myst-nb's
-merge tidy the whole, for the page and for its downloadable notebook. Upstream:
-https://github.com/executablebooks/MyST-NB/issues/690 (the merge, from #604, strips each
-chunk). What it buys: the same page from build to build; tests/test_stream_outputs.py
-shows myst-nb's own merge giving two texts for one output split two ways.
+What it buys: the same page from build to build. ipykernel cuts printed text into chunks
+by a timer, and myst-nb's merge strips each chunk and adds a newline: a blank line in
+some builds only (tests/test_stream_outputs.py). This joins the chunks as sent first.
 """
 
 from __future__ import annotations
@@ -26,8 +20,7 @@ WRITTEN_FOR = ("myst-nb", "1.4.0")
 
 
 def coalesce_streams(outputs: list[NotebookNode]) -> list[NotebookNode]:
-    """``outputs`` with each stream's chunks joined into its first chunk, as myst-nb merges
-    streams (stdout and stderr each into one output), but independent of the chunking."""
+    """``outputs`` with each stream's chunks joined, then merged as myst-nb merges them."""
     joined: list[NotebookNode] = []
     first: dict[str, NotebookNode] = {}
     for output in outputs:

@@ -1,10 +1,9 @@
 """Execute a page again when a library module its code imports changes, or when it failed.
 
-What it buys: without it a library edit executes no page and the site shows stale output;
-with all of seminar/ a dependency of every page, an edit of one module would execute all
-four assignments. Sphinx reads (myst-nb executes) a page again when it or a dependency is
-newer than its last reading: this notes the files of ``library_packages`` that the page's
-code imports, directly or through other modules.
+What it buys: without it a library edit executes no page (stale output); with all of
+seminar/ a dependency of every page, one module's edit would execute all four. Sphinx
+reads (myst-nb executes) a page again when it or a noted dependency is newer than its last
+reading: this notes the ``library_packages`` files its code imports, directly or not.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Offer every executed page as a notebook download (``.ipynb``, with its outputs).
 
-What it buys: the notebook entry of the theme's download button, which it shows only
-when launch buttons (Binder, Colab) are set up; this site has none. The notebook is the
-one myst-nb executed, with cell ids made from the page and the cell's position (nbformat
-draws random ones), no execution times, and each stream's output merged as the page shows
-it, so two builds give the same bytes.
+What it buys: the download button's notebook entry, which the theme shows only with launch
+buttons (Binder, Colab), which this site has none of. The notebook is the one myst-nb
+executed, made the same bytes every build: cell ids from the page and the cell's position,
+no execution times, streams merged as on the page.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """The PDF edition (`make pdf`): what print leaves out, and the site's link to the book.
 
-For LaTeX: a cell the page collapses (``hide-input``) prints its output only; a section
-left with nothing to print goes (a page's "References": citations print as footnotes); the
-bibliography page loses its heading (its entries print at the end). For HTML: the theme's
-download button offers the book. What it buys: without it the book prints the code of
-every figure (PAGES_WITH_CODE pages against PAGES) and four empty sections.
+LaTeX: a cell the page collapses (``hide-input``) prints its output only; proofs print
+unboxed (sphinx-proof's box gets no title and overflows at page breaks); empty sections
+(a page's References: citations print as footnotes) and the bibliography page's heading
+go. HTML: the download button offers the book. What it buys: PDF_GAIN.
 """
 
 from __future__ import annotations
@@ -30,6 +29,9 @@ class PrintEdition(SphinxPostTransform):
                 source = cell.children[0] if cell.children else None
                 if source is not None and source.get("nb_element") == "cell_code_source":
                     cell.remove(source)
+        for proof in list(self.document.findall(nodes.admonition)):
+            if "proof" in proof["classes"]:
+                proof.replace_self(proof.children)
         for section in list(self.document.findall(nodes.section)):
             body = [child for child in section.children if not isinstance(child, nodes.title)]
             if not any(child.astext().strip() or any(child.findall(nodes.image)) for child in body):

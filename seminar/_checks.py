@@ -8,6 +8,7 @@ value received and what is allowed.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -20,10 +21,34 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def as_float_array(name: str, value: npt.ArrayLike, *, allow_infinite: bool = False) -> FloatArray:
+def as_array(name: str, value: object) -> npt.NDArray[np.generic]:
+    """``numpy.asarray(value)``, with a ragged nested list reported by name.
+
+    >>> as_array("x", [[1, 2], [3]])
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be a rectangular array (nested lists of equal lengths), got [[1, 2], [3]]
+    """
+    try:
+        return np.asarray(value)
+    except ValueError:  # numpy: "setting an array element with a sequence"
+        raise ValueError(
+            f"{name} must be a rectangular array (nested lists of equal lengths), "
+            f"got {_show(value)}"
+        ) from None
+
+
+def as_float_array(
+    name: str,
+    value: npt.ArrayLike,
+    *,
+    allow_infinite: bool = False,
+    non_empty: bool = False,
+) -> FloatArray:
     """``value`` as a float64 array; real numbers only, every entry finite.
 
-    With ``allow_infinite``, the limits +-inf pass and only NaN is an error.
+    With ``allow_infinite``, the limits +-inf pass and only NaN is an error;
+    with ``non_empty``, an array without entries is an error.
 
     >>> as_float_array("g", [1, 2])
     array([1., 2.])
@@ -31,13 +56,19 @@ def as_float_array(name: str, value: npt.ArrayLike, *, allow_infinite: bool = Fa
     Traceback (most recent call last):
     ...
     ValueError: g must be finite, got 1 NaN or infinite entries out of 2
+    >>> as_float_array("g", [], non_empty=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: g must hold at least one entry, got shape (0,)
     """
-    array = np.asarray(value)
-    if array.dtype == np.bool_ or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    raw = as_array(name, value)
+    if raw.dtype == np.bool_ or not (
+        np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)
     ):
-        raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
-    array = array.astype(np.float64, copy=True)
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {raw.dtype}")
+    if non_empty and raw.size == 0:
+        raise ValueError(f"{name} must hold at least one entry, got shape {raw.shape}")
+    array: FloatArray = raw.astype(np.float64, copy=True)
     if allow_infinite:
         nans = int(np.count_nonzero(np.isnan(array)))
         if nans:
@@ -49,6 +80,51 @@ def as_float_array(name: str, value: npt.ArrayLike, *, allow_infinite: bool = Fa
             f"{name} must be finite, got {bad} NaN or infinite entries out of {array.size}"
         )
     return array
+
+
+def as_examples(name: str, value: npt.ArrayLike) -> FloatArray:
+    """A finite array of examples: one example (1-D) or a batch (first axis ``n >= 0``).
+
+    Every example must hold at least one entry; a batch of no examples is allowed.
+
+    >>> as_examples("x", [[0.5, 0.5]]).shape
+    (1, 2)
+    >>> as_examples("x", 0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be one example (1-D, e.g. shape (d,)) or a batch (n, ...), got a scalar
+    """
+    array = as_float_array(name, value)
+    if array.ndim == 0:
+        raise ValueError(
+            f"{name} must be one example (1-D, e.g. shape (d,)) or a batch (n, ...), got a scalar"
+        )
+    if 0 in array.shape[1:] or (array.ndim == 1 and array.size == 0):
+        raise ValueError(
+            f"{name} must hold at least one entry per example, got shape {array.shape}"
+        )
+    return array
+
+
+def as_callable(name: str, value: object) -> Callable[..., object]:
+    """``value`` itself if it can be called.
+
+    >>> as_callable("grad_fn", None)
+    Traceback (most recent call last):
+    ...
+    TypeError: grad_fn must be callable (a function), got None of type NoneType
+    """
+    if not callable(value):
+        raise TypeError(
+            f"{name} must be callable (a function), got {_show(value)} of type "
+            f"{type(value).__name__}"
+        )
+    return value
+
+
+def as_seed(name: str, value: object) -> int | None:
+    """``None`` or an integer ``>= 0``, a seed of ``numpy.random.default_rng``."""
+    return None if value is None else as_int(name, value, 0)
 
 
 def as_real(name: str, value: object) -> float:

@@ -15,10 +15,12 @@ gradient flipped:
   direction.
 
 All functions are batched: the first axis of ``x`` indexes examples, and norms
-are taken per example over all other axes. The result is clipped to the box
-``clip = (low, high)`` of valid inputs (pixels in [0, 1] by default;
-``clip=None`` for no box), so an attacked image is still an image. Clipping
-only moves a coordinate back towards ``x``, so the result stays in the ball.
+are taken per example over all other axes. A 1-D ``x`` is *one* example (the
+same result as ``x[None]``, returned 1-D), never a batch of scalars. The result
+is clipped to the box ``clip = (low, high)`` of valid inputs (pixels in [0, 1]
+by default; ``clip=None`` for no box), so an attacked image is still an image.
+Clipping only moves a coordinate back towards ``x``, so the result stays in the
+ball.
 
 Examples
 --------
@@ -35,7 +37,17 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from seminar._checks import FloatArray, as_float_array, as_int, as_real, in_range, same_shape
+from seminar._checks import (
+    FloatArray,
+    as_callable,
+    as_examples,
+    as_float_array,
+    as_int,
+    as_real,
+    as_seed,
+    in_range,
+    same_shape,
+)
 from seminar.trust_region import batched_lp_step
 
 Box = tuple[float, float] | None
@@ -54,10 +66,8 @@ def _as_box(clip: object) -> Box:
 
 
 def _as_batch(x: npt.ArrayLike, box: Box) -> FloatArray:
-    """A finite array with a first axis of examples, inside the box."""
-    inputs = as_float_array("x", x)
-    if inputs.ndim == 0:
-        raise ValueError("x must have a first axis that indexes examples, got a scalar")
+    """One example (1-D) or a batch of examples (first axis), finite and inside the box."""
+    inputs = as_examples("x", x)
     if box is not None and inputs.size and (inputs.min() < box[0] or inputs.max() > box[1]):
         raise ValueError(
             f"x must lie in the clip box [{box[0]}, {box[1]}], "
@@ -71,8 +81,11 @@ def _ascent(x: npt.ArrayLike, grad: npt.ArrayLike, eps: float, p: float, clip: B
     inputs = _as_batch(x, box)
     gradient = as_float_array("grad", grad)
     same_shape("x", inputs, "grad", gradient)
+    # One example (1-D) is a batch of one: its norm runs over the whole vector.
+    batch_shape = inputs.shape if inputs.ndim > 1 else (1, inputs.size)
     # The step that *minimises* <-grad, step> is the one that maximises <grad, step>.
-    adversarial = inputs + batched_lp_step(-gradient, eps, p)
+    step = batched_lp_step(-gradient.reshape(batch_shape), eps, p).reshape(inputs.shape)
+    adversarial = inputs + step
     return adversarial if box is None else np.clip(adversarial, *box)
 
 
@@ -85,11 +98,12 @@ def fgsm(x: npt.ArrayLike, grad: npt.ArrayLike, eps: float, clip: Box = (0.0, 1.
     Parameters
     ----------
     x : ArrayLike
-        Clean inputs, inside the box ``clip``.
-        Shape ``(n, ...)``.
+        Clean inputs, inside the box ``clip``: a batch, or one example as a
+        1-D array (the same as ``x[None]``, and the result is 1-D too).
+        Shape ``(n, ...)`` or ``(d,)``.
     grad : ArrayLike
         Gradient of the loss to *increase*, with respect to ``x``.
-        Shape ``(n, ...)``.
+        Shape of ``x``.
     eps : float
         The :math:`\ell_\infty` radius, ``>= 0``.
     clip : tuple of float or None
@@ -104,13 +118,17 @@ def fgsm(x: npt.ArrayLike, grad: npt.ArrayLike, eps: float, clip: Box = (0.0, 1.
     Raises
     ------
     ValueError
-        If ``eps < 0``, the shapes differ, an input is not finite, or ``x`` is
-        outside the box.
+        If ``eps < 0``, the shapes differ, an input is not finite, ragged or
+        empty, ``x`` is a scalar, or ``x`` is outside the box.
+    TypeError
+        If an input is not real (complex, bool, strings) or ``clip`` not a pair.
 
     Examples
     --------
     >>> fgsm(np.array([[0.5, 0.5]]), np.array([[-1.0, 0.0]]), 0.25)
     array([[0.25, 0.5 ]])
+    >>> fgsm([0.5, 0.5], [-1.0, 0.0], 0.25)  # one example, 1-D
+    array([0.25, 0.5 ])
     """
     return _ascent(x, grad, eps, np.inf, clip)
 
@@ -123,13 +141,16 @@ def fgm(x: npt.ArrayLike, grad: npt.ArrayLike, eps: float, clip: Box = (0.0, 1.0
     result and errors as in :func:`fgsm`, except that ``eps`` is the L2 radius
     of each example's perturbation: ``||x_adv[i] - x[i]||_2 <= eps``, with
     equality where clipping does not bind. An example whose gradient is zero
-    is left unchanged.
+    is left unchanged. A 1-D ``x`` is one example: the norm runs over the whole
+    vector, as for ``x[None]``.
 
     Examples
     --------
     >>> fgm(np.array([[0.5, 0.5], [0.5, 0.5]]), np.array([[3.0, -4.0], [0.0, 0.0]]), 0.25)
     array([[0.65, 0.3 ],
            [0.5 , 0.5 ]])
+    >>> fgm([0.5, 0.5], [3.0, -4.0], 0.25)  # one example: ||grad||_2 = 5
+    array([0.65, 0.3 ])
     """
     return _ascent(x, grad, eps, 2.0, clip)
 
@@ -142,7 +163,8 @@ def random_sign_noise(
     ``clip(x + eps * s)`` with independent signs ``s = +-1``, drawn by
     ``numpy.random.default_rng(seed)``. Before clipping the perturbation has
     exactly FGSM's size in every norm; only its direction ignores the model.
-    ``x``, ``eps``, ``clip`` and the errors are as in :func:`fgsm`.
+    ``x`` (a batch, or one 1-D example), ``eps``, ``clip`` and the errors are as
+    in :func:`fgsm`; ``seed`` must be ``None`` or an integer ``>= 0``.
 
     Examples
     --------
@@ -150,8 +172,9 @@ def random_sign_noise(
     >>> sorted(set(np.abs(noisy - 0.5).ravel().tolist()))
     [0.25]
     """
-    signs = np.random.default_rng(seed).choice([-1.0, 1.0], size=np.shape(x))
-    return fgsm(x, signs, eps, clip)
+    inputs = _as_batch(x, _as_box(clip))
+    signs = np.random.default_rng(as_seed("seed", seed)).choice([-1.0, 1.0], size=inputs.shape)
+    return fgsm(inputs, signs, eps, clip)
 
 
 def pgd(
@@ -182,8 +205,9 @@ def pgd(
     Parameters
     ----------
     x : ArrayLike
-        Clean inputs, inside the box ``clip``.
-        Shape ``(n, ...)``.
+        Clean inputs, inside the box ``clip``: a batch, or one example as a
+        1-D array (the same as ``x[None]``; ``grad_fn`` then gets 1-D arrays).
+        Shape ``(n, ...)`` or ``(d,)``.
     grad_fn : Callable
         ``grad_fn(x_adv)`` returns the gradient of the loss to *increase* at
         ``x_adv``, an array of ``x``'s shape (per example, for a batch).
@@ -212,7 +236,10 @@ def pgd(
     ------
     ValueError
         If an argument is out of range, an input or a returned gradient is not
-        finite or has the wrong shape, or ``x`` is outside the box.
+        finite, ragged, empty or of the wrong shape, or ``x`` is outside the box.
+    TypeError
+        If ``grad_fn`` is not callable, or an input or a returned gradient is
+        not real.
 
     Examples
     --------
@@ -220,18 +247,22 @@ def pgd(
 
     >>> pgd(np.array([[0.5]]), lambda z: -2 * (z - 0.9), eps=0.3, step_size=0.1, steps=5)
     array([[0.8]])
+    >>> pgd([0.5], lambda z: -2 * (z - 0.9), eps=0.3, step_size=0.1, steps=5)  # one example
+    array([0.8])
     """
+    as_callable("grad_fn", grad_fn)
     box = _as_box(clip)
     inputs = _as_batch(x, box)
     radius = in_range("eps", eps, 0.0)
     step = in_range("step_size", step_size, 0.0)
     n_steps = as_int("steps", steps, 0)
+    start_seed = as_seed("seed", seed)
     low, high = inputs - radius, inputs + radius
     if box is not None:  # the ball intersected with the box: one interval per coordinate
         low, high = np.maximum(low, box[0]), np.minimum(high, box[1])
     adversarial = inputs.copy()
     if random_start:
-        noise = np.random.default_rng(seed).uniform(-radius, radius, size=inputs.shape)
+        noise = np.random.default_rng(start_seed).uniform(-radius, radius, size=inputs.shape)
         adversarial = np.clip(inputs + noise, low, high)
     for _ in range(n_steps):
         gradient = as_float_array("grad_fn(x_adv)", grad_fn(adversarial))

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from seminar._checks import FloatArray, as_float_array, as_int, in_range
+from seminar._checks import FloatArray, as_array, as_float_array, as_int, in_range
 
 IntArray = npt.NDArray[np.int64]
 
@@ -47,13 +47,14 @@ def _as_inputs(name: str, value: npt.ArrayLike, n_features: int) -> FloatArray:
     """A finite float array of shape ``(n, n_features)``."""
     x = as_float_array(name, value)
     if x.ndim != 2 or x.shape[1] != n_features:
-        raise ValueError(f"{name} must have shape (n, {n_features}), got shape {x.shape}")
+        hint = f"; pass one example as {name}[None]" if x.shape == (n_features,) else ""
+        raise ValueError(f"{name} must have shape (n, {n_features}), got shape {x.shape}{hint}")
     return x
 
 
 def _as_labels(name: str, value: npt.ArrayLike, n: int, n_classes: int) -> IntArray:
     """Integer class labels of shape ``(n,)`` in ``0 .. n_classes - 1``."""
-    labels = np.asarray(value)
+    labels = as_array(name, value)
     if labels.dtype == np.bool_ or not np.issubdtype(labels.dtype, np.integer):
         raise TypeError(f"{name} must hold integer class labels, got dtype {labels.dtype}")
     if labels.shape != (n,):
@@ -102,7 +103,9 @@ class MLP:
     Raises
     ------
     ValueError
-        If a weight is not finite or the shapes do not fit together.
+        If a weight is not finite, empty or ragged, or the shapes do not fit together.
+    TypeError
+        If a weight is not real (complex, bool).
 
     Examples
     --------
@@ -123,7 +126,7 @@ class MLP:
 
     def __post_init__(self) -> None:
         for name in ("w1", "b1", "w2", "b2"):
-            array = as_float_array(name, getattr(self, name))
+            array = as_float_array(name, getattr(self, name), non_empty=True)
             array.setflags(write=False)
             object.__setattr__(self, name, array)  # frozen dataclass: set once, here
         if self.w1.ndim != 2 or self.w2.ndim != 2:
@@ -312,17 +315,20 @@ def train_mlp(
     array([0, 1, 1, 0])
     """
     inputs = as_float_array("x", x)
-    if inputs.ndim != 2 or inputs.shape[0] == 0:
-        raise ValueError(f"x must have shape (n, n_features) with n >= 1, got {inputs.shape}")
+    if inputs.ndim != 2 or inputs.size == 0:
+        raise ValueError(
+            f"x must have shape (n, n_features) with n >= 1 and n_features >= 1, got {inputs.shape}"
+        )
     hidden = as_int("hidden", hidden, 1)
     epochs = as_int("epochs", epochs, 0)
     batch_size = as_int("batch_size", batch_size, 1)
     learning_rate = in_range("learning_rate", learning_rate, 0.0, low_open=True)
     weight_decay = in_range("weight_decay", weight_decay, 0.0)
     momentum = in_range("momentum", momentum, 0.0, 1.0, high_open=True)
+    seed = as_int("seed", seed, 0)
     n, n_features = inputs.shape
     if n_classes is None:
-        raw = np.asarray(y)
+        raw = as_array("y", y)
         n_classes = int(raw.max()) + 1 if raw.size and np.issubdtype(raw.dtype, np.integer) else 1
     n_classes = as_int("n_classes", n_classes, 1)
     labels = _as_labels("y", y, n, n_classes)

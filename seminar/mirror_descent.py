@@ -57,7 +57,15 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-from seminar._checks import FloatArray, as_float_array, as_int, in_range, same_shape
+from seminar._checks import (
+    FloatArray,
+    as_callable,
+    as_examples,
+    as_float_array,
+    as_int,
+    in_range,
+    same_shape,
+)
 
 __all__ = [
     "LOGIT_BOUND",
@@ -103,16 +111,15 @@ def _within(name: str, array: FloatArray, low: float, high: float, *, open_: boo
 
 
 def _open_unit(name: str, value: npt.ArrayLike) -> FloatArray:
-    """A finite float64 array with every entry strictly between 0 and 1."""
-    return _within(name, as_float_array(name, value), 0.0, 1.0, open_=True)
+    """A non-empty finite float64 array with every entry strictly between 0 and 1."""
+    return _within(name, as_float_array(name, value, non_empty=True), 0.0, 1.0, open_=True)
 
 
 def _iteration_args(
     grad_f: object, step_name: str, step: object, steps: object
 ) -> tuple[float, int]:
     """The checked step size (> 0) and number of steps (>= 0) of an iteration."""
-    if not callable(grad_f):
-        raise TypeError(f"grad_f must be callable, got {type(grad_f).__name__}")
+    as_callable("grad_f", grad_f)
     return in_range(step_name, step, 0.0, low_open=True), as_int("steps", steps, 0)
 
 
@@ -153,14 +160,14 @@ def sigmoid(z: npt.ArrayLike) -> FloatArray:
     TypeError
         If ``z`` is not real.
     ValueError
-        If ``z`` holds NaN.
+        If ``z`` holds NaN, is empty or is a ragged nested list.
 
     Examples
     --------
     >>> sigmoid([-1000.0, -40.0, 0.0, 40.0, 1000.0])
     array([0.00000000e+00, 4.24835426e-18, 5.00000000e-01, 1.00000000e+00, 1.00000000e+00])
     """
-    z = as_float_array("z", z, allow_infinite=True)
+    z = as_float_array("z", z, allow_infinite=True, non_empty=True)
     with np.errstate(under="ignore"):  # exp(-|z|) below the doubles: 0 is the rounded value
         small = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
         return np.where(z >= 0, 1.0 / (1.0 + small), small / (1.0 + small))
@@ -188,14 +195,15 @@ def logit(p: npt.ArrayLike) -> FloatArray:
     TypeError
         If ``p`` is not real.
     ValueError
-        If ``p`` holds NaN or values outside :math:`[0, 1]`.
+        If ``p`` holds NaN or values outside :math:`[0, 1]`, is empty or ragged.
 
     Examples
     --------
     >>> logit([0.5, 0.75, 1e-300, 1.0])
     array([   0.        ,    1.09861229, -690.7755279 ,           inf])
     """
-    p = _within("p", as_float_array("p", p, allow_infinite=True), 0.0, 1.0, open_=False)
+    p = as_float_array("p", p, allow_infinite=True, non_empty=True)
+    p = _within("p", p, 0.0, 1.0, open_=False)
     # log(0) = -inf is the limit we want; log1p(-p) of a subnormal p underflows correctly.
     with np.errstate(divide="ignore", under="ignore"):
         return np.log(p) - np.log1p(-p)
@@ -231,7 +239,7 @@ def bernoulli_kl(x: npt.ArrayLike, x0: npt.ArrayLike) -> FloatArray:
         If an argument is not real.
     ValueError
         If ``x`` is outside :math:`[0, 1]`, ``x0`` outside :math:`(0, 1)`, either holds
-        NaN, or their shapes do not broadcast.
+        NaN, is empty or ragged, or their shapes do not broadcast.
 
     Examples
     --------
@@ -240,7 +248,7 @@ def bernoulli_kl(x: npt.ArrayLike, x0: npt.ArrayLike) -> FloatArray:
     >>> bernoulli_kl([0.2, 0.5], 0.5)
     array([0.19274476, 0.        ])
     """
-    x = _within("x", as_float_array("x", x), 0.0, 1.0, open_=False)
+    x = _within("x", as_float_array("x", x, non_empty=True), 0.0, 1.0, open_=False)
     x0 = _open_unit("x0", x0)
     try:
         x, x0 = np.broadcast_arrays(x, x0)
@@ -335,8 +343,8 @@ def prox_step(x0: npt.ArrayLike, grad: npt.ArrayLike, eps: float) -> FloatArray:
     TypeError
         If an argument is not real.
     ValueError
-        If ``x0`` is outside :math:`(0, 1)` or not finite, ``grad`` holds NaN or has another
-        shape, or ``eps`` is not a finite positive number.
+        If ``x0`` is outside :math:`(0, 1)`, not finite or empty, ``grad`` holds NaN or has
+        another shape, an array is ragged, or ``eps`` is not a finite positive number.
 
     Examples
     --------
@@ -393,9 +401,9 @@ def mirror_descent(grad_f: GradientMap, x0: npt.ArrayLike, eps: float, steps: in
         If ``grad_f`` is not callable or returns something not real, or an argument is not
         real.
     ValueError
-        If ``x0`` is outside :math:`(0, 1)` or not finite, ``eps`` is not a finite positive
-        number, ``steps`` is negative, or ``grad_f`` returns NaN or an array of another
-        shape (the message names ``grad_f`` and the iterate).
+        If ``x0`` is outside :math:`(0, 1)`, not finite, empty or ragged, ``eps`` is not a
+        finite positive number, ``steps`` is negative, or ``grad_f`` returns NaN or an array
+        of another shape (the message names ``grad_f`` and the iterate).
 
     Examples
     --------
@@ -453,7 +461,7 @@ def mirror_descent_logits(
     (30.0, 9.35762e-14)
     """
     eps, steps = _iteration_args(grad_f, "eps", eps, steps)
-    eta0 = as_float_array("eta0", eta0)
+    eta0 = as_float_array("eta0", eta0, non_empty=True)
     return _logit_path(lambda eta, t: _gradient(grad_f, sigmoid(eta), t), eta0, eps, steps)
 
 
@@ -496,7 +504,7 @@ def projected_gradient_descent(
     array([0.25 , 0.875, 1.   , 1.   ])
     """
     step, steps = _iteration_args(grad_f, "step", step, steps)
-    x0 = _within("x0", as_float_array("x0", x0), 0.0, 1.0, open_=False)
+    x0 = _within("x0", as_float_array("x0", x0, non_empty=True), 0.0, 1.0, open_=False)
     iterates = np.empty((steps + 1, *x0.shape))
     iterates[0] = x0
     for t in range(1, steps + 1):
@@ -590,8 +598,8 @@ def box_quadratic_minimizer(hessian: npt.ArrayLike, center: npt.ArrayLike) -> Fl
     >>> box_quadratic_minimizer([[2.0, 1.0], [1.0, 2.0]], [1.5, 0.5])
     array([1.  , 0.75])
     """
-    a = as_float_array("hessian", hessian)
-    c = as_float_array("center", center)
+    a = as_float_array("hessian", hessian, non_empty=True)
+    c = as_float_array("center", center, non_empty=True)
     n = c.shape[0] if c.ndim == 1 else 0
     if c.ndim != 1 or not 1 <= n <= 8 or a.shape != (n, n):
         raise ValueError(
@@ -657,6 +665,8 @@ def mirror_descent_attack(
     ----------
     x : ArrayLike
         Clean inputs in :math:`[0, 1]`, shape ``(n, ...)``: the first axis indexes examples.
+        A 1-D ``x`` of shape ``(d,)`` is one example, the same as ``x[None]``, and the
+        iterates are then of shape ``(steps + 1, d)``; ``grad_fn`` gets 1-D arrays.
     grad_fn : Callable
         ``grad_fn(x_adv)`` returns the gradient of the loss to *increase* at ``x_adv``
         (of ``x``'s shape, one row per example), finite.
@@ -682,9 +692,9 @@ def mirror_descent_attack(
     TypeError
         If ``grad_fn`` is not callable or an argument is not real.
     ValueError
-        If ``x`` is not finite or outside :math:`[0, 1]`, ``eps < 0``, ``step_size <= 0``,
-        ``steps < 0``, ``start`` is not strictly inside the boxes, or ``grad_fn`` returns a
-        non-finite value or an array of another shape.
+        If ``x`` is not finite, ragged, empty, a scalar or outside :math:`[0, 1]`,
+        ``eps < 0``, ``step_size <= 0``, ``steps < 0``, ``start`` is not strictly inside the
+        boxes, or ``grad_fn`` returns a non-finite value or an array of another shape.
 
     Examples
     --------
@@ -694,12 +704,12 @@ def mirror_descent_attack(
     ...                              0.2, 1.0, 40)
     >>> path[0], path[-1].round(6)  # from the box centres to the best corner
     (array([[0.1, 0.5]]), array([[0.2, 0.3]]))
+    >>> one = mirror_descent_attack([0.0, 0.5], lambda x: np.array([1.0, -1.0]), 0.2, 1.0, 40)
+    >>> one.shape, one[-1].round(6)  # one example, 1-D: the same path as x[None]
+    ((41, 2), array([0.2, 0.3]))
     """
-    if not callable(grad_fn):
-        raise TypeError(f"grad_fn must be callable, got {type(grad_fn).__name__}")
-    inputs = _within("x", as_float_array("x", x), 0.0, 1.0, open_=False)
-    if inputs.ndim == 0:
-        raise ValueError("x must have a first axis that indexes examples, got a scalar")
+    as_callable("grad_fn", grad_fn)
+    inputs = _within("x", as_examples("x", x), 0.0, 1.0, open_=False)
     radius = in_range("eps", eps, 0.0)
     step_size = in_range("step_size", step_size, 0.0, low_open=True)
     steps = as_int("steps", steps, 0)
@@ -719,7 +729,8 @@ def mirror_descent_attack(
         with np.errstate(under="ignore"):  # products below the doubles round to 0
             return np.clip(lower + width * sigmoid(eta), lower, upper)
 
-    example_axes = tuple(range(1, inputs.ndim))
+    # The axes of one example: all but the first, or all of a 1-D x (one example).
+    example_axes = tuple(range(1, inputs.ndim)) if inputs.ndim > 1 else (0,)
 
     def descent_direction(eta: FloatArray, t: int) -> FloatArray:
         x_adv = x0 if t == 0 else to_box(eta)  # the first gradient at the start itself

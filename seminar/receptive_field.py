@@ -416,7 +416,8 @@ def forward(
     checked = _sequence_of("network", network, Layer, Residual)
     x = as_float_array("signals", signals)
     if x.ndim != 2:
-        raise ValueError(f"signals must be a 2-D array (batch, length), got shape {x.shape}")
+        hint = "; pass one signal as signals[None]" if x.ndim == 1 else ""
+        raise ValueError(f"signals must be a 2-D array (batch, length), got shape {x.shape}{hint}")
     return _forward(checked, x, in_range("pad_value", pad_value))
 
 

@@ -54,7 +54,7 @@ import numbers
 import numpy as np
 import numpy.typing as npt
 
-from seminar._checks import FloatArray, as_float_array, as_int, in_range
+from seminar._checks import FloatArray, as_float_array, as_int, as_seed, in_range
 
 
 def _as_p(p: object) -> float:
@@ -95,9 +95,11 @@ def _rowwise_step(rows: FloatArray, eps: float, p: float) -> FloatArray:
 
 def _step(g: npt.ArrayLike, eps: float, p: object, *, per_example: bool = False) -> FloatArray:
     """Validate, take the step of ``g`` as one vector (or of each example), keep the shape."""
-    gradient = as_float_array("g", g)
+    gradient = as_float_array("g", g, non_empty=not per_example)
     if per_example and gradient.ndim == 0:
         raise ValueError("g must have a first axis that indexes examples, got a scalar")
+    if per_example and 0 in gradient.shape[1:]:
+        raise ValueError(f"g must hold at least one entry per example, got shape {gradient.shape}")
     radius = in_range("eps", eps, 0.0)
     exponent = _as_p(p)
     shape = gradient.shape
@@ -123,7 +125,8 @@ def lp_step(g: npt.ArrayLike, eps: float, p: float) -> FloatArray:
     Parameters
     ----------
     g : ArrayLike
-        The gradient, any shape; the norm is taken over all its entries.
+        The gradient, any shape with at least one entry; the norm is taken over
+        all its entries.
     eps : float
         The radius of the ball, ``>= 0``.
     p : float
@@ -137,9 +140,9 @@ def lp_step(g: npt.ArrayLike, eps: float, p: float) -> FloatArray:
     Raises
     ------
     ValueError
-        If ``g`` has NaN or infinite entries, ``eps < 0`` or ``p < 1``.
+        If ``g`` is empty, ragged or has NaN or infinite entries, ``eps < 0`` or ``p < 1``.
     TypeError
-        If ``g`` is not real or ``eps``, ``p`` are not real numbers.
+        If ``g`` is not real (complex, bool) or ``eps``, ``p`` are not real numbers.
 
     Examples
     --------
@@ -193,7 +196,8 @@ def batched_lp_step(g: npt.ArrayLike, eps: float, p: float) -> FloatArray:
     Parameters
     ----------
     g : ArrayLike
-        One gradient per example; at least one axis.
+        One gradient per example; at least one axis, and at least one entry per
+        example (``n = 0`` examples is allowed).
         Shape ``(n, ...)``.
     eps : float
         The radius of every example's ball, ``>= 0``.
@@ -208,7 +212,8 @@ def batched_lp_step(g: npt.ArrayLike, eps: float, p: float) -> FloatArray:
     Raises
     ------
     ValueError
-        As :func:`lp_step`, and if ``g`` is a scalar.
+        As :func:`lp_step` (but a batch of no examples is allowed), and if ``g``
+        is a scalar.
 
     Examples
     --------
@@ -261,7 +266,7 @@ def dual_norm(g: npt.ArrayLike, p: float) -> float:
     Parameters
     ----------
     g : ArrayLike
-        The gradient, any shape.
+        The gradient, any shape with at least one entry.
     p : float
         The primal norm, ``1 <= p <= inf``.
 
@@ -278,7 +283,7 @@ def dual_norm(g: npt.ArrayLike, p: float) -> float:
     >>> dual_norm(np.array([1e300, 1e300]), 2)  # no overflow of g**2
     1.4142135623730952e+300
     """
-    magnitude = np.abs(as_float_array("g", g)).ravel()
+    magnitude = np.abs(as_float_array("g", g, non_empty=True)).ravel()
     q = dual_exponent(p)
     peak = float(magnitude.max(initial=0.0))
     if peak == 0.0:
@@ -316,7 +321,7 @@ def sample_lp_ball(
         Sample on the sphere ``||x||_p = eps`` instead of inside the ball.
         Default ``False``.
     seed : int or None
-        Seed of ``numpy.random.default_rng``.
+        Seed of ``numpy.random.default_rng``, ``>= 0``.
         Default ``None``.
 
     Returns
@@ -336,7 +341,7 @@ def sample_lp_ball(
     """
     count, size = as_int("n", n, 0), as_int("dim", dim, 1)
     exponent, radius = _as_p(p), in_range("eps", eps, 0.0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(as_seed("seed", seed))
     if exponent == np.inf:
         points = rng.uniform(-1.0, 1.0, (count, size))
         if surface:

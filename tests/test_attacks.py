@@ -30,9 +30,13 @@ def batches(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
     return x, grad
 
 
+def as_rows(v: np.ndarray) -> np.ndarray:
+    """One row per example; a 1-D array is one example."""
+    return v.reshape(v.shape[0], -1) if v.ndim > 1 else v[None]
+
+
 def per_example(v: np.ndarray, ord: float) -> np.ndarray:
-    rows = v.reshape(v.shape[0], -1)
-    return np.linalg.norm(rows, ord=ord, axis=1)
+    return np.linalg.norm(as_rows(v), ord=ord, axis=1)
 
 
 def small_model(seed: int = 0) -> MLP:
@@ -79,7 +83,7 @@ def test_fgm_stays_in_l2_ball_and_box(batch: tuple[np.ndarray, np.ndarray], eps:
     assert np.all(per_example(adv - x, 2) <= eps * (1 + 1e-12) + TOL)
     assert np.all((adv >= 0.0) & (adv <= 1.0))
     unclipped = fgm(x, grad, eps, clip=None)
-    moved = np.any(grad.reshape(len(grad), -1) != 0, axis=1)
+    moved = np.any(as_rows(grad) != 0, axis=1)
     np.testing.assert_allclose(per_example(unclipped - x, 2)[moved], eps, rtol=1e-9)
 
 
@@ -239,7 +243,7 @@ def test_single_step_attacks_reject_bad_input(
         attack(x, grad, 0.1, clip=(1.0, 0.0))
     with pytest.raises(TypeError, match="clip must be None or a pair"):
         attack(x, grad, 0.1, clip=1.0)
-    with pytest.raises(ValueError, match="x must have a first axis"):
+    with pytest.raises(ValueError, match=r"x must be one example \(1-D"):
         attack(0.5, 1.0, 0.1)
 
 
@@ -270,3 +274,110 @@ def test_random_sign_noise_rejects_bad_input() -> None:
         random_sign_noise(np.zeros((1, 2)), -0.5)
     with pytest.raises(ValueError, match="x must be finite"):
         random_sign_noise(np.full((1, 2), np.nan), 0.5)
+
+
+# Bad array arguments: the value, the error, and what the message says after the name.
+BAD_ARRAYS = {
+    "ragged": ([[0.5, 0.5, 0.5], [0.5]], ValueError, "must be a rectangular array"),
+    "complex": (np.full((2, 3), 0.5 + 0j), TypeError, "must be an array of real numbers"),
+    "bool": (np.ones((2, 3), dtype=bool), TypeError, "must be an array of real numbers"),
+    "nan": ([[np.nan, 0.5, 0.5]], ValueError, "must be finite"),
+    "inf": ([[0.5, -np.inf, 0.5]], ValueError, "must be finite"),
+    "empty example": (np.zeros((2, 0)), ValueError, "must hold at least one entry per example"),
+    "empty 1-D": (np.zeros(0), ValueError, "must hold at least one entry per example"),
+    "scalar": (0.5, ValueError, r"must be one example \(1-D, e.g. shape \(d,\)\)"),
+}
+bad_array = pytest.mark.parametrize(
+    ("bad", "error", "message"), BAD_ARRAYS.values(), ids=BAD_ARRAYS.keys()
+)
+GRAD = np.ones((2, 3))
+ON_X: dict[str, Callable[[object], np.ndarray]] = {
+    "fgsm": lambda x: fgsm(x, GRAD, 0.1),  # type: ignore[arg-type]
+    "fgm": lambda x: fgm(x, GRAD, 0.1),  # type: ignore[arg-type]
+    "pgd": lambda x: pgd(x, np.ones_like, 0.1, 0.05, 2),  # type: ignore[arg-type]
+    "random_sign_noise": lambda x: random_sign_noise(x, 0.1, seed=0),  # type: ignore[arg-type]
+}
+every_attack = pytest.mark.parametrize("attack", ON_X.values(), ids=ON_X.keys())
+
+
+@every_attack
+@bad_array
+def test_a_bad_x_is_rejected_naming_x(
+    attack: Callable[[object], np.ndarray], bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^x {message}"):
+        attack(bad)
+
+
+# A gradient has x's shape, so only the values of the entries can be wrong on their own.
+BAD_VALUES = {name: BAD_ARRAYS[name] for name in ("ragged", "complex", "bool", "nan", "inf")}
+bad_values = pytest.mark.parametrize(
+    ("bad", "error", "message"), BAD_VALUES.values(), ids=BAD_VALUES.keys()
+)
+
+
+@pytest.mark.parametrize("attack", [fgsm, fgm])
+@bad_values
+def test_a_bad_grad_is_rejected_naming_grad(
+    attack: Callable[..., np.ndarray], bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^grad {message}"):
+        attack(np.full((2, 3), 0.5), bad, 0.1)
+
+
+@pytest.mark.parametrize("grad_fn", [None, 3, np.ones((2, 3))])
+def test_a_non_callable_grad_fn_is_a_type_error_naming_it(grad_fn: object) -> None:
+    with pytest.raises(TypeError, match=r"^grad_fn must be callable"):
+        pgd(np.full((2, 3), 0.5), grad_fn, 0.1, 0.05, 2)  # type: ignore[arg-type]
+
+
+@bad_values
+def test_a_bad_gradient_from_grad_fn_is_rejected_naming_it(
+    bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=rf"^grad_fn\(x_adv\) {message}"):
+        pgd(np.full((2, 3), 0.5), lambda z: bad, 0.1, 0.05, 2)
+
+
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), ("0", TypeError), (1.5, ValueError)])
+@pytest.mark.parametrize(
+    "attack",
+    [
+        lambda seed: random_sign_noise(np.full((2, 3), 0.5), 0.1, seed=seed),
+        lambda seed: pgd(np.full((2, 3), 0.5), np.ones_like, 0.1, 0.05, 2, seed=seed),
+    ],
+    ids=["random_sign_noise", "pgd"],
+)
+def test_a_bad_seed_is_rejected_naming_seed(
+    attack: Callable[[object], np.ndarray], seed: object, error: type[Exception]
+) -> None:
+    with pytest.raises(error, match=r"^seed must be an integer >= 0"):
+        attack(seed)
+
+
+# --- one example as a 1-D array -------------------------------------------------------
+
+
+def test_fgm_of_one_1d_example_takes_the_l2_norm_of_the_whole_vector() -> None:
+    np.testing.assert_allclose(fgm([0.5, 0.5], [3.0, -4.0], 0.25), [0.65, 0.3])
+
+
+@pytest.mark.parametrize("name", ["fgsm", "fgm", "pgd", "random_sign_noise"])
+def test_one_1d_example_gives_the_result_of_x_none_in_1d(name: str) -> None:
+    x, grad = np.array([0.2, 0.5, 0.9]), np.array([3.0, -0.5, 1.0])
+    seen: list[tuple[int, ...]] = []
+
+    def grad_fn(z: np.ndarray) -> np.ndarray:
+        seen.append(z.shape)
+        return grad.reshape(z.shape) * (1.5 - z)
+
+    attack: Callable[[np.ndarray], np.ndarray] = {
+        "fgsm": lambda x: fgsm(x, grad.reshape(x.shape), 0.1),
+        "fgm": lambda x: fgm(x, grad.reshape(x.shape), 0.1),
+        "pgd": lambda x: pgd(x, grad_fn, 0.1, 0.03, 4, random_start=True, seed=0),
+        "random_sign_noise": lambda x: random_sign_noise(x, 0.1, seed=3),
+    }[name]
+    one = attack(x)
+    assert one.shape == (3,)
+    assert set(seen) <= {(3,)}  # pgd hands grad_fn arrays of x's own shape
+    np.testing.assert_array_equal(one, attack(x[None])[0])

@@ -7,7 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seminar._checks import as_float_array, as_int, as_real, in_range, same_shape
+from seminar._checks import (
+    as_array,
+    as_callable,
+    as_examples,
+    as_float_array,
+    as_int,
+    as_real,
+    as_seed,
+    in_range,
+    same_shape,
+)
 
 
 @given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=20))
@@ -82,3 +92,58 @@ def test_same_shape_names_both_arguments():
     message = r"x and grad must have the same shape, got \(3,\) and \(2,\)"
     with pytest.raises(ValueError, match=message):
         same_shape("x", np.zeros(3), "grad", np.ones(2))
+
+
+@pytest.mark.parametrize("ragged", [[[1, 2], [3]], [[0.5], [0.5, 0.5]], [[[1]], [2]]])
+def test_a_ragged_list_is_a_value_error_naming_the_argument(ragged):
+    with pytest.raises(ValueError, match=r"grad must be a rectangular array \(nested lists"):
+        as_float_array("grad", ragged)
+    with pytest.raises(ValueError, match="y must be a rectangular array"):
+        as_array("y", ragged)
+
+
+@pytest.mark.parametrize("empty", [[], np.zeros((2, 0)), np.zeros((0, 3))])
+def test_non_empty_rejects_an_array_without_entries(empty):
+    assert as_float_array("g", empty).size == 0  # allowed unless asked for
+    with pytest.raises(ValueError, match=r"g must hold at least one entry, got shape \("):
+        as_float_array("g", empty, non_empty=True)
+
+
+def test_as_examples_takes_one_example_or_a_batch_of_any_size():
+    assert as_examples("x", [0.5, 0.5]).shape == (2,)
+    assert as_examples("x", np.zeros((3, 2, 2))).shape == (3, 2, 2)
+    assert as_examples("x", np.zeros((0, 4))).shape == (0, 4)  # a batch of no examples
+
+
+def test_as_examples_rejects_a_scalar_and_says_how_to_pass_one_example():
+    with pytest.raises(ValueError, match=r"x must be one example \(1-D, e.g. shape \(d,\)\)"):
+        as_examples("x", 0.5)
+
+
+@pytest.mark.parametrize("empty", [[], np.zeros((2, 0)), np.zeros((0, 0))])
+def test_as_examples_rejects_examples_without_entries(empty):
+    with pytest.raises(ValueError, match="x must hold at least one entry per example"):
+        as_examples("x", empty)
+
+
+def test_as_examples_checks_the_entries_like_as_float_array():
+    with pytest.raises(ValueError, match="x must be finite"):
+        as_examples("x", [[0.5, np.inf]])
+    with pytest.raises(TypeError, match="x must be an array of real numbers"):
+        as_examples("x", [[True]])
+
+
+def test_as_callable_returns_a_callable_and_names_anything_else():
+    assert as_callable("grad_fn", abs) is abs
+    for bad in (None, 3, np.ones(2)):
+        with pytest.raises(TypeError, match="grad_fn must be callable"):
+            as_callable("grad_fn", bad)
+
+
+def test_as_seed_takes_none_or_a_non_negative_integer():
+    assert as_seed("seed", None) is None
+    assert as_seed("seed", np.int64(7)) == 7
+    with pytest.raises(ValueError, match="seed must be an integer >= 0, got -1"):
+        as_seed("seed", -1)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        as_seed("seed", "0")

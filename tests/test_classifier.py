@@ -226,3 +226,85 @@ def test_bad_training_arguments_are_rejected(kwargs: dict[str, object], match: s
     x = np.zeros((4, 2))
     with pytest.raises(ValueError, match=match):
         train_mlp(x, [0, 1, 0, 1], **kwargs)  # type: ignore[arg-type]
+
+
+BAD_ARRAYS = {  # the value, the error, and what the message says after the name
+    "ragged": ([[1.0, 2.0], [3.0]], ValueError, "must be a rectangular array"),
+    "complex": (np.ones((2, 5), dtype=complex), TypeError, "must be an array of real numbers"),
+    "bool": (np.ones((2, 5), dtype=bool), TypeError, "must be an array of real numbers"),
+    "nan": (np.full((2, 5), np.nan), ValueError, "must be finite"),
+    "inf": (np.full((2, 5), -np.inf), ValueError, "must be finite"),
+    "empty": (np.zeros(0), ValueError, "must (hold at least one entry|have shape)"),
+}
+bad_array = pytest.mark.parametrize(
+    ("bad", "error", "message"), BAD_ARRAYS.values(), ids=BAD_ARRAYS.keys()
+)
+MODEL = random_model(0)
+WEIGHTS = {"w1": MODEL.w1, "b1": MODEL.b1, "w2": MODEL.w2, "b2": MODEL.b2}
+ON_X = {
+    "logits": lambda x: MODEL.logits(x),
+    "predict": lambda x: MODEL.predict(x),
+    "loss": lambda x: MODEL.loss(x, [0, 1]),
+    "input_gradient": lambda x: MODEL.input_gradient(x, [0, 1]),
+    "accuracy": lambda x: MODEL.accuracy(x, [0, 1]),
+    "train_mlp": lambda x: train_mlp(x, [0, 1], epochs=1),
+}
+X = np.zeros((2, 5))
+ON_Y = {
+    "loss": lambda y: MODEL.loss(X, y),
+    "input_gradient": lambda y: MODEL.input_gradient(X, y),
+    "accuracy": lambda y: MODEL.accuracy(X, y),
+    "train_mlp": lambda y: train_mlp(X, y, epochs=1),
+    "train_mlp with n_classes": lambda y: train_mlp(X, y, epochs=1, n_classes=2),
+}
+
+
+@pytest.mark.parametrize("name", WEIGHTS)
+@bad_array
+def test_a_bad_weight_is_rejected_naming_it(
+    name: str, bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^{name} {message}"):
+        MLP(**(WEIGHTS | {name: bad}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("call", ON_X.values(), ids=ON_X.keys())
+@bad_array
+def test_a_bad_x_is_rejected_naming_x(
+    call, bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^x {message}"):
+        call(bad)
+
+
+@pytest.mark.parametrize("call", list(ON_X.values())[:5], ids=list(ON_X)[:5])
+def test_one_1d_example_is_rejected_saying_how_to_pass_it(call) -> None:
+    with pytest.raises(
+        ValueError, match=r"^x must have shape \(n, 5\), got shape \(5,\); .*x\[None\]"
+    ):
+        call(np.zeros(5))
+
+
+@pytest.mark.parametrize("call", ON_Y.values(), ids=ON_Y.keys())
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [
+        ([[0], [1, 1]], ValueError, "must be a rectangular array"),
+        ([True, False], TypeError, "must hold integer class labels"),
+        ([0.0, 1.0], TypeError, "must hold integer class labels"),
+        ([0, 1j], TypeError, "must hold integer class labels"),
+        (np.zeros(0, dtype=int), ValueError, r"must have shape \(2,\)"),
+    ],
+    ids=["ragged", "bool", "float", "complex", "empty"],
+)
+def test_bad_labels_are_rejected_naming_y(
+    call, bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^y {message}"):
+        call(bad)
+
+
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), ("0", TypeError), (None, TypeError)])
+def test_a_bad_training_seed_is_rejected_naming_seed(seed: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match=r"^seed must be an integer >= 0"):
+        train_mlp(X, [0, 1], epochs=1, seed=seed)  # type: ignore[arg-type]

@@ -616,3 +616,118 @@ def test_attack_bad_input() -> None:
         mirror_descent_attack(x, lambda x_adv: x_adv * np.nan, 0.1, 1.0, 3)
     with pytest.raises(ValueError, match=r"grad_fn\(x_adv\) at iterate 0 .* \(1, 2\) and \(2,\)"):
         mirror_descent_attack(x, lambda x_adv: np.ones(2), 0.1, 1.0, 3)
+
+
+# --- bad input, argument by argument ---------------------------------------------------------
+
+BAD_ARRAYS = {  # the value, the error, and what the message says after the name
+    "ragged": ([[0.5, 0.5], [0.5]], ValueError, "must be a rectangular array"),
+    "complex": (np.full((1, 2), 0.5 + 0j), TypeError, "must be an array of real numbers"),
+    "bool": (np.ones((1, 2), dtype=bool), TypeError, "must be an array of real numbers"),
+    "nan": ([[0.5, np.nan]], ValueError, "must (be finite|not be NaN)"),
+    "empty": (np.zeros(0), ValueError, "must (hold at least one entry|have the (same )?shape)"),
+}
+X = np.array([[0.2, 0.5]])
+ARRAY_ARGUMENTS = {  # function-argument: (the argument's name, the call with a value for it)
+    "sigmoid-z": ("z", sigmoid),
+    "logit-p": ("p", logit),
+    "bernoulli_kl-x": ("x", lambda v: bernoulli_kl(v, 0.5)),
+    "bernoulli_kl-x0": ("x0", lambda v: bernoulli_kl(0.5, v)),
+    "prox_step-x0": ("x0", lambda v: prox_step(v, [1.0, 1.0], 1.0)),
+    "prox_step-grad": ("grad", lambda v: prox_step([0.5, 0.5], v, 1.0)),
+    "mirror_descent-x0": ("x0", lambda v: mirror_descent(np.sin, v, 1.0, 2)),
+    "mirror_descent_logits-eta0": ("eta0", lambda v: mirror_descent_logits(np.sin, v, 1.0, 2)),
+    "projected_gradient_descent-x0": (
+        "x0",
+        lambda v: projected_gradient_descent(np.sin, v, 1.0, 2),
+    ),
+    "reparameterized_gradient_descent-x0": (
+        "x0",
+        lambda v: reparameterized_gradient_descent(np.sin, v, 1.0, 2),
+    ),
+    "box_quadratic_minimizer-hessian": ("hessian", lambda v: box_quadratic_minimizer(v, [0.5])),
+    "box_quadratic_minimizer-center": ("center", lambda v: box_quadratic_minimizer([[1.0]], v)),
+    "mirror_descent_attack-x": ("x", lambda v: mirror_descent_attack(v, np.cos, 0.1, 1.0, 2)),
+    "mirror_descent_attack-start": (
+        "start",
+        lambda v: mirror_descent_attack(X, np.cos, 0.1, 1.0, 2, start=v),
+    ),
+}
+
+
+@pytest.mark.parametrize(("name", "call"), ARRAY_ARGUMENTS.values(), ids=ARRAY_ARGUMENTS.keys())
+@pytest.mark.parametrize(("bad", "error", "message"), BAD_ARRAYS.values(), ids=BAD_ARRAYS.keys())
+def test_a_bad_array_is_rejected_naming_the_argument(
+    name: str, call, bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=rf"^(\w+ and )?{name} {message}"):  # "x0 and grad must"
+        call(bad)
+
+
+# sigmoid, logit and the gradient of prox_step take the limits +-inf.
+FINITE_ONLY = [
+    name for name in ARRAY_ARGUMENTS if name not in ("sigmoid-z", "logit-p", "prox_step-grad")
+]
+
+
+@pytest.mark.parametrize("name", FINITE_ONLY)
+def test_an_infinite_entry_is_rejected_where_only_finite_ones_are_allowed(name: str) -> None:
+    argument, call = ARRAY_ARGUMENTS[name]
+    with pytest.raises(ValueError, match=f"^{argument} must be finite"):
+        call([[0.5, np.inf]])
+
+
+ITERATIONS = {
+    "mirror_descent": lambda f: mirror_descent(f, [0.5, 0.5], 1.0, 2),
+    "mirror_descent_logits": lambda f: mirror_descent_logits(f, [0.0, 0.0], 1.0, 2),
+    "projected_gradient_descent": lambda f: projected_gradient_descent(f, [0.5, 0.5], 1.0, 2),
+    "reparameterized_gradient_descent": (
+        lambda f: reparameterized_gradient_descent(f, [0.5, 0.5], 1.0, 2)
+    ),
+    "mirror_descent_attack": lambda f: mirror_descent_attack([0.2, 0.5], f, 0.1, 1.0, 2),
+}
+every_iteration = pytest.mark.parametrize(
+    ("function", "name"),
+    [
+        (f, "grad_fn" if key == "mirror_descent_attack" else "grad_f")
+        for key, f in ITERATIONS.items()
+    ],
+    ids=ITERATIONS.keys(),
+)
+
+
+@every_iteration
+@pytest.mark.parametrize("bad", [None, 0.5, np.ones(2)])
+def test_a_non_callable_gradient_map_is_a_type_error_naming_it(
+    function, name: str, bad: object
+) -> None:
+    with pytest.raises(TypeError, match=f"^{name} must be callable"):
+        function(bad)
+
+
+@every_iteration
+@pytest.mark.parametrize(
+    ("bad", "error", "message"),
+    [BAD_ARRAYS[key] for key in ("ragged", "complex", "bool", "nan")],
+    ids=["ragged", "complex", "bool", "nan"],
+)
+def test_a_bad_gradient_is_rejected_naming_the_gradient_map(
+    function, name: str, bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=rf"^{name}\((x|x_adv)\) at iterate 0 {message}"):
+        function(lambda x: bad)
+
+
+def test_attack_on_one_1d_example_gives_the_path_of_x_none() -> None:
+    x, weights = np.array([0.2, 0.5, 0.95]), np.array([1.0, -0.25, 0.5])
+    seen: list[tuple[int, ...]] = []
+
+    def gain(x_adv: np.ndarray) -> np.ndarray:
+        seen.append(x_adv.shape)
+        return weights.reshape(x_adv.shape[-1:]) * np.cos(x_adv)
+
+    one = mirror_descent_attack(x, gain, 0.1, 1.0, 6)
+    assert one.shape == (7, 3)
+    assert set(seen) == {(3,)}  # grad_fn gets x's own shape
+    # The largest |G_i| of the whole example sets the scale, as for x[None].
+    np.testing.assert_array_equal(one, mirror_descent_attack(x[None], gain, 0.1, 1.0, 6)[:, 0])

@@ -420,3 +420,30 @@ def test_bad_effective_receptive_field_arguments_are_rejected():
         central_mass_width(np.zeros((3, 3)))
     with pytest.raises(ValueError, match="fraction"):
         central_mass_width(np.ones((3, 3)), 0.0)
+
+
+BAD_ARRAYS = {  # the value, the error, and what the message says after the name
+    "ragged": ([[1.0, 1.0, 1.0], [1.0]], ValueError, "must be a rectangular array"),
+    "complex": (np.ones((3, 3), dtype=complex), TypeError, "must be an array of real numbers"),
+    "bool": (np.ones((3, 3), dtype=bool), TypeError, "must be an array of real numbers"),
+    "nan": (np.full((3, 3), np.nan), ValueError, "must be finite"),
+    "inf": (np.full((3, 3), np.inf), ValueError, "must be finite"),
+    "empty": (np.zeros((0, 0)), ValueError, "(must be|too short)"),  # "signals too short: ..."
+    "wrong shape": (np.ones(3), ValueError, "must be a"),
+}
+ARRAY_ARGUMENTS = {
+    "forward-signals": ("signals", lambda v: forward([Layer(1)], v)),
+    "central_mass_width-image": ("image", central_mass_width),
+}
+
+
+@pytest.mark.parametrize(("name", "call"), ARRAY_ARGUMENTS.values(), ids=ARRAY_ARGUMENTS.keys())
+@pytest.mark.parametrize(("bad", "error", "message"), BAD_ARRAYS.values(), ids=BAD_ARRAYS.keys())
+def test_a_bad_array_is_rejected_naming_the_argument(name, call, bad, error, message):
+    with pytest.raises(error, match=f"^{name} {message}"):
+        call(bad)
+
+
+def test_one_1d_signal_is_rejected_saying_how_to_pass_it():
+    with pytest.raises(ValueError, match=r"^signals must be a 2-D array .*signals\[None\]"):
+        forward([Layer(3)], np.ones(5))

@@ -207,10 +207,8 @@ def test_huge_and_tiny_gradients_do_not_overflow(p: float, magnitude: float) -> 
     assert value == pytest.approx(magnitude * dual_norm(g / magnitude, p), rel=1e-12)
 
 
-def test_empty_gradient_and_zero_radius() -> None:
-    assert lp_step(np.zeros((0, 3)), 1.0, 2).shape == (0, 3)
+def test_a_batch_of_no_examples_and_zero_radius() -> None:
     assert batched_lp_step(np.zeros((0, 3)), 1.0, 2).shape == (0, 3)  # a batch of no examples
-    assert batched_lp_step(np.zeros((2, 0)), 1.0, 2).shape == (2, 0)
     np.testing.assert_array_equal(lp_step(np.array([1.0, -2.0]), 0.0, 2), [0.0, 0.0])
 
 
@@ -266,3 +264,53 @@ def test_other_entry_points_reject_bad_input() -> None:
         dual_norm([1.0], 0.0)
     with pytest.raises(ValueError, match="dim"):
         sample_lp_ball(3, 0, 2, 1.0)
+
+
+# Bad gradients: the value, the error, and what the message says after the name g.
+BAD_GRADIENTS = {
+    "ragged": ([[1.0, 2.0], [3.0]], ValueError, "must be a rectangular array"),
+    "complex": ([[1.0 + 2j, 0.0]], TypeError, "must be an array of real numbers"),
+    "bool": ([[True, False]], TypeError, "must be an array of real numbers"),
+    "nan": ([[1.0, np.nan]], ValueError, "must be finite"),
+    "inf": ([[1.0, np.inf]], ValueError, "must be finite"),
+}
+ON_G: dict[str, Callable[[object], object]] = {
+    "lp_step": lambda g: lp_step(g, 1.0, 3.0),  # type: ignore[arg-type]
+    "l2_step": lambda g: l2_step(g, 1.0),  # type: ignore[arg-type]
+    "linf_step": lambda g: linf_step(g, 1.0),  # type: ignore[arg-type]
+    "batched_lp_step": lambda g: batched_lp_step(g, 1.0, 2.0),  # type: ignore[arg-type]
+    "dual_norm": lambda g: dual_norm(g, 2.0),  # type: ignore[arg-type]
+}
+every_g = pytest.mark.parametrize("function", ON_G.values(), ids=ON_G.keys())
+
+
+@every_g
+@pytest.mark.parametrize(
+    ("bad", "error", "message"), BAD_GRADIENTS.values(), ids=BAD_GRADIENTS.keys()
+)
+def test_a_bad_gradient_is_rejected_naming_g(
+    function: Callable[[object], object], bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^g {message}"):
+        function(bad)
+
+
+@pytest.mark.parametrize(
+    ("function", "empty"),
+    [(ON_G[name], np.zeros(0)) for name in ON_G if name != "batched_lp_step"]
+    + [(function, np.zeros((2, 0))) for function in ON_G.values()],
+    ids=[f"{name}-(0,)" for name in ON_G if name != "batched_lp_step"]
+    + [f"{name}-(2, 0)" for name in ON_G],
+)
+def test_an_empty_gradient_is_rejected_naming_g(
+    function: Callable[[object], object], empty: np.ndarray
+) -> None:
+    # batched_lp_step takes a batch of no examples, np.zeros(0); not examples of no entries.
+    with pytest.raises(ValueError, match=r"^g must hold at least one entry"):
+        function(empty)
+
+
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), ("0", TypeError)])
+def test_a_bad_seed_is_rejected_naming_seed(seed: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match=r"^seed must be an integer >= 0"):
+        sample_lp_ball(3, 2, 2.0, 1.0, seed=seed)  # type: ignore[arg-type]

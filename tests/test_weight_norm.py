@@ -470,3 +470,37 @@ def test_simulation_stops_with_an_error_instead_of_nan() -> None:
     xs, ts = rng.standard_normal((20, 3)), rng.standard_normal(20)
     with pytest.raises(ValueError, match="alpha = 1e\\+300 is far too large"):
         simulate_sgd(xs, ts, np.ones(3), alpha=1e300, lam=0.5, steps=50)
+
+
+# Bad array arguments: the value, the error, and what the message says after the name.
+BAD_ARRAYS = {
+    "ragged": ([[1.0, 2.0], [3.0]], ValueError, "must be a rectangular array"),
+    "complex": (np.full((2, 2), 1.0 + 0j), TypeError, "must be an array of real numbers"),
+    "bool": (np.ones((2, 2), dtype=bool), TypeError, "must be an array of real numbers"),
+    "nan": ([[1.0, np.nan], [1.0, 1.0]], ValueError, "must be finite"),
+    "inf": ([[1.0, 1.0], [np.inf, 1.0]], ValueError, "must be finite"),
+    "empty": (np.zeros(0), ValueError, "must"),  # each function says what shape it needs
+}
+X = np.ones((2, 2))
+SGD = {"alpha": 0.1, "lam": 0.1, "steps": 1}
+ARRAY_ARGUMENTS = {  # function-argument: (the argument's name, the call with a value for it)
+    "weight_norm_output-w": ("w", lambda v: weight_norm_output(v, [1.0, 2.0])),
+    "weight_norm_output-x": ("x", lambda v: weight_norm_output([1.0, 2.0], v)),
+    "weight_norm_grad-w": ("w", lambda v: weight_norm_grad(v, X)),
+    "weight_norm_grad-x": ("x", lambda v: weight_norm_grad([1.0, 2.0], v)),
+    "weight_norm_grad-upstream": ("upstream", lambda v: weight_norm_grad([1.0, 2.0], X, v)),
+    "gd_step-w": ("w", lambda v: gd_step(v, [1.0, 0.0], 0.1, 0.1)),
+    "gd_step-g": ("g", lambda v: gd_step([1.0, 0.0], v, 0.1, 0.1)),
+    "simulate_sgd-x": ("x", lambda v: simulate_sgd(v, [0.0, 1.0], [1.0, 0.0], **SGD)),
+    "simulate_sgd-target": ("target", lambda v: simulate_sgd(X, v, [1.0, 0.0], **SGD)),
+    "simulate_sgd-w0": ("w0", lambda v: simulate_sgd(X, [0.0, 1.0], v, **SGD)),
+}
+
+
+@pytest.mark.parametrize(("name", "call"), ARRAY_ARGUMENTS.values(), ids=ARRAY_ARGUMENTS.keys())
+@pytest.mark.parametrize(("bad", "error", "message"), BAD_ARRAYS.values(), ids=BAD_ARRAYS.keys())
+def test_a_bad_array_is_rejected_naming_the_argument(
+    name: str, call, bad: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=rf"^(\w+ and )?{name} {message}"):  # "w and g must have"
+        call(bad)

@@ -86,6 +86,7 @@ html_css_files = ["site.css"]
 html_favicon = str(ROOT / "docs" / "_static" / "favicon.svg")
 # Light or dark as the reader's system prefers (left unset, the theme logs a console error).
 html_context = {"default_mode": "auto"}
+html_math_renderer = "prerender"  # docs/_ext/prerender_math.py: MathJax markup, SVG at build time
 html_last_updated_fmt = None  # no build timestamps: two builds give identical files
 html_theme_options = {
     "home_page_in_toc": True,

@@ -115,14 +115,22 @@ def test_noop_rebuild_executes_nothing(project):
 
 
 def test_editing_a_page_reexecutes_only_that_page(project):
-    entries = project.search_index()["indexentries"]
+    before = project.search_index()
+    entries = before["indexentries"]
     assert "greeting word" in entries  # greeting.md's {index} entry
     page = project.srcdir / "counting.md"
-    page.write_text(page.read_text().replace("counting to", "counting up to"))
+    old = 'print(f"counting to {fixture_lib.counting.LIMIT}")'
+    page.write_text(
+        page.read_text().replace(old, 'print("counting up to", fixture_lib.counting.LIMIT)')
+    )
     assert project.build() == ["counting"]
     assert "counting up to 3" in project.html("counting")
+    index = project.search_index()
     # greeting.html was not written again; search still finds its index entry.
-    assert project.search_index()["indexentries"] == entries
+    assert index["indexentries"] == entries
+    # The word only the old code had (the f of the f-string) is gone, as in a clean build.
+    assert "f" in before["terms"]
+    assert "f" not in index["terms"]
 
 
 def test_library_edit_reexecutes_the_pages_that_import_it(project):

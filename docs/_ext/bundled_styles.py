@@ -10,7 +10,6 @@ it lists what was joined, for incremental builds, whose untouched pages link the
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 import re
@@ -98,9 +97,7 @@ def subset_font(source: Path, target: Path, codepoints: set[int]) -> None:
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints)
     subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=False)
-    target.write_bytes(buffer.getvalue())
+    font.save(target, reorderTables=False)
 
 
 def subset_icon_fonts(bundle: Path) -> str:

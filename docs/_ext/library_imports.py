@@ -76,9 +76,8 @@ def _note_library_files(app: Sphinx, docname: str, source: list[str]) -> None:
 
 def _read_again_if_failed(app: Sphinx, doctree: object) -> None:
     # A failed cell is a warning Sphinx would not repeat: read the page until it succeeds.
-    if (NbMetadataCollector.get_exec_data(app.env, app.env.docname) or {}).get(
-        "succeeded"
-    ) is False:
+    executed = NbMetadataCollector.get_exec_data(app.env, app.env.docname) or {}
+    if executed.get("succeeded") is False:
         app.env.note_reread()
 
 

@@ -24,11 +24,10 @@ class PrintEdition(SphinxPostTransform):
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
-        for cell in list(self.document.findall(nodes.container)):
-            if cell.get("nb_element") == "cell_code" and cell.get("hide_mode") in ("input", "all"):
-                source = cell.children[0] if cell.children else None
-                if source is not None and source.get("nb_element") == "cell_code_source":
-                    cell.remove(source)
+        for source in list(self.document.findall(nodes.container)):
+            hidden = source.parent.get("hide_mode") in ("input", "all")  # hide-input, hide-cell
+            if hidden and source.get("nb_element") == "cell_code_source":
+                source.parent.remove(source)
         for proof in list(self.document.findall(nodes.admonition)):
             if "proof" in proof["classes"]:
                 proof.replace_self(proof.children)
@@ -52,6 +51,5 @@ def _offer_book(
 
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_post_transform(PrintEdition)
-    # After sphinx-book-theme has made its header buttons (priority 501).
-    app.connect("html-page-context", _offer_book, priority=502)
+    app.connect("html-page-context", _offer_book, priority=502)  # after the theme's (501)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -63,9 +63,5 @@ def _typeset_written_pages(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     app.setup_extension("sphinx.ext.mathjax")  # its \( \) markup and mathjax_display
     app.add_html_math_renderer("prerender", (html_visit_math, None), (html_visit_displaymath, None))
-    # The mathjax renderer's markup, without its script.
-    app.connect(
-        "config-inited", lambda app, config: setattr(config, "html_math_renderer", "prerender")
-    )
     app.connect("build-finished", _typeset_written_pages)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -98,16 +98,17 @@ html_theme_options = {
 # --- PDF edition (make pdf: Sphinx's LaTeX builder, then xelatex through latexmk) ---------
 latex_engine = "xelatex"  # Unicode text and math symbols
 latex_documents = [("index", "seminar-05-solutions.tex", project, author, "manual")]
-# The landing page is the preface, the assignments are chapters; the Reference toctree is
-# the site's only: the API is an appendix and LaTeX prints the bibliography at the end.
-latex_appendices = ["api", "references"]
+# The landing page is the preface and the assignments are chapters; index.md starts the
+# appendix before the Reference toctree (the API; LaTeX prints the bibliography last).
 latex_elements = {
     "papersize": "a4paper",
     "figure_align": "H",  # figures stay where the text cites them, inside solution boxes too
     "printindex": "",  # no general index: the book has its table of contents
     "fvset": r"\fvset{fontsize=\small}",  # code lines of up to 90 characters fit
     "sphinxsetup": "hmargin={0.9in,0.9in}",
-    "preamble": r"\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}",
+    "preamble": r"""\addto\captionsenglish{\renewcommand{\contentsname}{Contents}}
+% A footnote cited again on a later page: "3 (p. 12)", not Sphinx's "Page 12, 3".
+\renewcommand\sphinxthefootnotemark[2]{#1\,(p.\,#2)}""",
 }
 latex_use_xindy = False
 latex_domain_indices = False

@@ -24,6 +24,31 @@ sys.path.insert(0, str(ROOT / "tools"))  # and its build tools
 SOURCE_SUFFIXES = (".md", ".ipynb", ".rst")
 
 
+# A kernel can lose a port to another process between jupyter_client picking it and the
+# kernel binding it (https://github.com/jupyter/jupyter_client/issues/487); with builds side
+# by side, as under `make test`, that happens. Such a build is run once more.
+KERNEL_LOST_PORT = ("Kernel didn't respond", "Address already in use")
+
+
+def lost_a_port(output: str) -> bool:
+    """Whether a failed build's ``output`` shows a kernel that lost its port."""
+    return any(sign in output for sign in KERNEL_LOST_PORT)
+
+
+def built(make: Callable[[], SphinxTestApp]) -> SphinxTestApp:
+    """The app ``make()`` returns, built; from a new app once more if a kernel lost its port."""
+    app = make()
+    try:
+        app.build()
+    except Exception as error:
+        if not lost_a_port(f"{error}\n{app.warning.getvalue()}"):
+            raise
+        app.cleanup()
+        app = make()
+        app.build()
+    return app
+
+
 def find_sources() -> dict[str, Path]:
     """Every page's source in docs/, by page name (``assignments/01-receptive-fields``).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import built
 from prerender_math import share
 from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
@@ -63,8 +65,7 @@ def test_pages_to_typeset_are_shared_among_the_cores_by_size(tmp_path):
 
 
 def test_code_cell_inside_a_collapsed_solution_executes(site_project):
-    app = site_project("solution-cell")
-    app.build()
+    app = built(lambda: site_project("solution-cell"))
     assert (app.statuscode, app.warning.getvalue()) == (0, "")
     html = (app.outdir / "index.html").read_text()
     assert "two plus three is 5" in html
@@ -86,10 +87,11 @@ class IncrementalProject:
     def build(self, **confoverrides: object) -> list[str]:
         """Build; return the pages that were executed."""
         library_packages = [str(self.library)]
-        app = self.site_project(
-            "library-imports", parallel=2, library_packages=library_packages, **confoverrides
+        app = built(
+            lambda: self.site_project(
+                "library-imports", parallel=2, library_packages=library_packages, **confoverrides
+            )
         )
-        app.build()
         assert app.statuscode == 0, app.warning.getvalue()
         status = app.status.getvalue()
         app.cleanup()  # several apps in one test: reset docutils' registries
@@ -182,3 +184,21 @@ def served(url: str, ready: Callable[[str], bool], timeout: float = 120) -> str:
                 return html
         time.sleep(0.5)
     raise AssertionError(f"{url} not ready within {timeout} s")
+
+
+def test_a_build_whose_kernel_lost_its_port_runs_once_more_and_no_other():
+    class App:  # what `built` uses of a SphinxTestApp
+        def __init__(self, error: str) -> None:
+            self.error, self.warning, self.cleaned = error, io.StringIO(), False
+
+        def build(self) -> None:
+            if self.error:
+                raise RuntimeError(self.error)
+
+        def cleanup(self) -> None:
+            self.cleaned = True
+
+    apps = iter([App("Kernel didn't respond in 60 seconds"), App("")])
+    assert built(lambda: next(apps)).error == ""
+    with pytest.raises(RuntimeError, match="a broken cell"):
+        built(lambda: App("a broken cell"))

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import BOOK, ROOT, SITE
+from conftest import BOOK, ROOT, SITE, lost_a_port
 
 pytestmark = pytest.mark.build
 
@@ -27,6 +27,8 @@ def make(target: str, workdir: Path) -> None:
     """Run `make <target>` into the build folder ``workdir``."""
     command = ["make", "--no-print-directory", "-C", str(ROOT), target, f"BUILDDIR={workdir}"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0 and lost_a_port(result.stdout + result.stderr):
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, (result.stdout + result.stderr)[-5000:]
 
 

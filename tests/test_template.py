@@ -9,7 +9,7 @@ import sys
 
 import pytest
 import test_page_shape
-from conftest import ROOT
+from conftest import ROOT, built
 from new_assignment import new_assignment
 
 pytestmark = pytest.mark.build
@@ -48,17 +48,18 @@ def test_the_new_page_builds_with_the_shape_of_the_design(project, make_app, mon
     (project / "docs" / "conf.py").write_text(
         f"import runpy\nglobals().update(runpy.run_path({str(ROOT / 'conf.py')!r}))\n"
     )
-    app = make_app(
-        "html",
-        srcdir=project / "docs",
-        # The API page would import the library in this process: its edit is checked as text.
-        confoverrides={
-            "library_packages": [str(project / "seminar")],
-            "exclude_patterns": ["api.md"],
-        },
-        warningiserror=True,
+    app = built(
+        lambda: make_app(
+            "html",
+            srcdir=project / "docs",
+            # The API page would import the library in this process: its edit is checked as text.
+            confoverrides={
+                "library_packages": [str(project / "seminar")],
+                "exclude_patterns": ["api.md"],
+            },
+            warningiserror=True,
+        )
     )
-    app.build()
     assert (app.statuscode, app.warning.getvalue()) == (0, ""), app.warning.getvalue()[-3000:]
     site, page = app.outdir, "assignments/02-closest-point"
     test_page_shape.test_solutions_hold_the_answer_and_nothing_more(site, page)

@@ -56,7 +56,6 @@ STYLE: dict[str, Any] = {
     "image.cmap": SEQUENTIAL,
     "lines.linewidth": 1.8,
     "svg.hashsalt": "seminar-05",
-    "pdf.fonttype": 42,  # TrueType in the PDF edition's figures: text stays text
 }
 
 

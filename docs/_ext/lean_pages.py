@@ -1,7 +1,8 @@
 """Figures that load when scrolled to, and tab stops set as the browser lays a block out.
 
-What it buys (Lighthouse mobile, pages 3 and 4 and the API page, built without each):
-LAZY_GAIN; TABSTOP_GAIN. The theme gives each scrollable code block a tab stop,
+What it buys (Lighthouse mobile, pages 3 and 4 and the API page, 2026-12-02), built without
+lazy images: 226 to 260 KB a page, 0.82 to 0.93; without lazy tab stops: 0.74 to 0.79,
+0.8 to 1.1 s of blocking time. The theme gives each scrollable code block a tab stop,
 reading every block's size once the page has loaded: that lays out the whole page, the
 subsections ``content-visibility: auto`` (``site.css``) leaves for later included. Its
 script is rewritten to read a block's size as the block is laid out. The version check

@@ -67,8 +67,7 @@ def _note_library_files(app: Sphinx, docname: str, source: list[str]) -> None:
     env, text = app.env, source[0]
     reader = create_nb_reader(str(env.doc2path(docname)), env.myst_config, env.mystnb_config, text)
     if reader is not None:  # a notebook page
-        cells = reader.read(text).cells
-        code = [cell.source for cell in cells if cell.cell_type == "code"]
+        code = [cell.source for cell in reader.read(text).cells if cell.cell_type == "code"]
         packages = {Path(p).name: Path(p) for p in app.config.library_packages}
         for path in sorted(library_files(code, packages)):
             env.note_dependency(path, docname=docname)

@@ -3,7 +3,8 @@
 LaTeX: a cell the page collapses (``hide-input``) prints its output only; proofs print
 unboxed (sphinx-proof's box gets no title and overflows at page breaks); empty sections
 (a page's References: citations print as footnotes) and the bibliography page's heading
-go. HTML: the download button offers the book. What it buys: PDF_GAIN.
+go. HTML: the download button offers the book. What it buys: without it the book has
+116 pages, not 100, and `make pdf` fails: a boxed proof runs 93 pt past page 2's margin.
 """
 
 from __future__ import annotations

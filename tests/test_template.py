@@ -80,6 +80,14 @@ def test_the_new_test_and_doctests_pass(project):
     assert done.returncode == 0, done.stdout[-3000:]
 
 
+def test_the_new_code_passes_the_linter(project):
+    code = ["seminar/closest_point.py", "tests/test_closest_point.py"]
+    ruff = [sys.executable, "-m", "ruff", "--config", str(ROOT / "pyproject.toml")]
+    for check in (["check"], ["format", "--check"]):
+        done = subprocess.run([*ruff, *check, *code], cwd=project, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_a_name_that_is_no_page_name_is_refused(tmp_path):
     with pytest.raises(ValueError, match="NAME must be lowercase words joined by hyphens"):
         new_assignment("Closest Point", "Title", tmp_path)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from seminar.__topic__ import closest_point
 
 reals = st.floats(-1e6, 1e6)

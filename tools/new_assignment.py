@@ -47,8 +47,9 @@ def new_assignment(name: str, title: str, root: Path) -> list[Path]:
         raise ValueError(f"{index} has no assignment in a toctree to add {page} after")
     index.write_text(toctree, encoding="utf-8")
     api = root / "docs" / "api.md"
-    heading = f"Assignment {number}: {title[0].lower()}{title[1:]}"  # as the others read
-    section = f"\n## {heading}\n\n```{{eval-rst}}\n.. automodule:: seminar.{topic}\n"
+    section = (
+        f"\n## Assignment {number}: {title}\n\n```{{eval-rst}}\n.. automodule:: seminar.{topic}\n"
+    )
     api.write_text(api.read_text(encoding="utf-8") + section + "   :members:\n```\n")
     return [*targets.values(), index, api]
 
